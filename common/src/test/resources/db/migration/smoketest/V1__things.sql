@@ -1,0 +1,2 @@
+CREATE TABLE things (id BIGINT PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO things VALUES (1, 'one');
