@@ -1,5 +1,6 @@
 package io.datafabric.launcher;
 
+import io.datafabric.api.ApiCommand;
 import java.util.List;
 
 /** The commands registered in the launcher, one per job or tool. */
@@ -7,6 +8,6 @@ final class Commands {
     private Commands() {}
 
     static List<Object> all() {
-        return List.of(new ServicesCheckCommand());
+        return List.of(new ApiCommand(), new ServicesCheckCommand());
     }
 }
