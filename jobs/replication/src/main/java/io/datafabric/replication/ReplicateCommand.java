@@ -1,0 +1,172 @@
+package io.datafabric.replication;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.datafabric.common.config.ConfigException;
+import io.datafabric.common.config.ConfigLoader;
+import io.datafabric.common.config.Settings;
+import io.datafabric.common.flink.FlinkEnvironments;
+import io.datafabric.replication.control.ControlPlane;
+import io.datafabric.replication.control.ControlPlaneSource;
+import io.datafabric.replication.control.ControlSnapshot;
+import io.datafabric.replication.events.EventPublishOptions;
+import io.datafabric.replication.events.EventQueueSource;
+import io.datafabric.replication.exec.JdbcEdgeTaskRunner;
+import java.io.PrintWriter;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.connectors.rabbitmq.RMQSink;
+import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs the replication job: keeps every approved edge of the control plane's graph in step, or with
+ * {@code --bounded} runs each until source and target agree and exits.
+ */
+@Command(
+        name = "replicate",
+        mixinStandardHelpOptions = true,
+        description =
+                "Replicates datasets along the graph in the control plane (drms apply writes it).")
+public final class ReplicateCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin ControlPlaneOptions control;
+
+    @Option(
+            names = "--bounded",
+            description =
+                    "Run every approved edge until source and target agree (deletes included),"
+                            + " then exit 0 (1 if an edge failed); for tests and backfills")
+    boolean bounded;
+
+    @Option(
+            names = "--rabbitmq-uri",
+            description =
+                    "amqp://user:pass@host:port/vhost for drms.events; without it edges run on"
+                            + " schedule only (also rabbitmq.uri)")
+    String rabbitmqUri;
+
+    @Option(
+            names = "--parallelism",
+            description =
+                    "Parallelism of the scheduler and executor (also replication.parallelism)")
+    Integer parallelism;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        Settings settings;
+        ReplicationSettings rs;
+        try {
+            ConfigLoader loader =
+                    control.loader()
+                            .set("rabbitmq.uri", rabbitmqUri, "--rabbitmq-uri")
+                            .set(
+                                    "replication.parallelism",
+                                    parallelism == null ? null : parallelism.toString(),
+                                    "--parallelism");
+            if (bounded) {
+                loader.set("replication.bounded", "true", "--bounded");
+            }
+            settings = loader.load();
+            rs = ReplicationSettings.from(settings, System.getenv());
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return DrmsCommand.BAD_INPUT;
+        }
+        try {
+            ControlPlane plane = new ControlPlane(rs.control());
+            plane.migrate();
+            ControlSnapshot snap = plane.read();
+            if (!snap.problems().isEmpty()) {
+                err.println("the control plane's graph is invalid: " + snap.problems());
+                return DrmsCommand.BAD_INPUT;
+            }
+            String runId = rs.bounded() ? UUID.randomUUID().toString() : null;
+            StreamExecutionEnvironment env = FlinkEnvironments.create(settings);
+            env.setParallelism(rs.parallelism());
+            if (!settings.has("flink." + CheckpointingOptions.CHECKPOINTING_INTERVAL.key())) {
+                env.enableCheckpointing(10_000);
+            }
+            RMQConnectionConfig rabbit = null;
+            if (rs.rabbitUri() != null) {
+                declareExchange(rs.rabbitUri(), rs.exchange());
+                rabbit = new RMQConnectionConfig.Builder().setUri(rs.rabbitUri()).build();
+            }
+            ReplicationPipeline.build(
+                    env,
+                    rs,
+                    new ControlPlaneSource(rs.control(), rs.pollInterval(), runId),
+                    rabbit == null || rs.bounded()
+                            ? null
+                            : new EventQueueSource(rabbit, rs.exchange(), rs.queue()),
+                    rabbit == null
+                            ? null
+                            : new RMQSink<>(
+                                    rabbit,
+                                    new SimpleStringSchema(),
+                                    new EventPublishOptions(rs.exchange())),
+                    JdbcEdgeTaskRunner.factory(rs),
+                    runId);
+            env.execute(rs.bounded() ? "drms replication (bounded)" : "drms replication");
+            if (runId == null) {
+                return DrmsCommand.OK;
+            }
+            List<String> notConverged = notConverged(plane, snap, runId);
+            if (notConverged.isEmpty()) {
+                out.println("every approved edge converged");
+                return DrmsCommand.OK;
+            }
+            err.println("edges that did not converge: " + String.join(", ", notConverged));
+            return DrmsCommand.FAILED;
+        } catch (Exception e) {
+            err.println("replication failed: " + e);
+            return DrmsCommand.FAILED;
+        }
+    }
+
+    private static List<String> notConverged(ControlPlane plane, ControlSnapshot snap, String runId)
+            throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (java.sql.Connection c = plane.connect();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT name FROM drms.consumers WHERE status = 'approved' AND NOT"
+                                        + " EXISTS (SELECT 1 FROM drms.tasks t WHERE t.run_id = ?"
+                                        + " AND t.edge_id = consumers.name AND t.converged) ORDER"
+                                        + " BY name")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The sink publishes to the exchange and does not declare it. */
+    static void declareExchange(String uri, String exchange) throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setUri(uri);
+        try (Connection c = f.newConnection("drms-setup");
+                Channel ch = c.createChannel()) {
+            ch.exchangeDeclare(exchange, "topic", true);
+        }
+    }
+}

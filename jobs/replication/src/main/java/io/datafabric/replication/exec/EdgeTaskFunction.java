@@ -1,0 +1,418 @@
+package io.datafabric.replication.exec;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.datafabric.common.jdbc.JdbcSettings;
+import io.datafabric.common.metrics.PartMetrics;
+import io.datafabric.drms.graph.EdgeDefinition;
+import io.datafabric.replication.control.ControlPlane;
+import io.datafabric.replication.control.TaskRecord;
+import io.datafabric.replication.schedule.TaskRequest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks with Flink async I/O: many edges at once (up to the operator's capacity), one task at
+ * a time per edge. A request for an edge that is already running is coalesced into a follow-up run
+ * of that edge. Failed attempts are retried with exponential back-off; every attempt is a row in
+ * {@code drms.tasks}; after the last attempt the edge is marked failed until its next schedule.
+ *
+ * <p>Every load commits its rows together with the edge's cursor, so re-running a task after a
+ * crash (Flink re-issues the requests that were in flight at the checkpoint) is harmless.
+ */
+public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskOutcome> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeTaskFunction.class);
+
+    /** A chain of follow-up runs ends after this long so the async slot is given back. */
+    private static final long MAX_CHAIN_MS = 60_000;
+
+    private final EdgeTaskRunner.Factory runners;
+    private final JdbcSettings control;
+    private final RetryPolicy retry;
+    private final int threads;
+
+    private transient EdgeTaskRunner runner;
+    private transient ExecutorService workers;
+    private transient ScheduledExecutorService delays;
+    private transient HikariDataSource controlPool;
+    private transient ControlPlane controlPlane;
+    private transient Map<String, EdgeRun> runs;
+    private transient AtomicInteger inFlight;
+    private transient PartMetrics metrics;
+    private transient Counter failuresTotal;
+    private transient Counter rowsTotal;
+
+    /**
+     * @param control the control plane to log tasks in, or null to log none (benchmarks)
+     * @param threads how many tasks may run at once (the async capacity)
+     */
+    public EdgeTaskFunction(
+            EdgeTaskRunner.Factory runners, JdbcSettings control, RetryPolicy retry, int threads) {
+        this.runners = runners;
+        this.control = control;
+        this.retry = retry;
+        this.threads = threads;
+    }
+
+    /** Per-edge bookkeeping, in memory: the executor is the only one running an edge. */
+    private static final class EdgeRun {
+        boolean running;
+        TaskRequest pending;
+        long lastCaughtUp = System.currentTimeMillis();
+        Counter rows;
+        Counter failures;
+        int inFlight;
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        runner = runners.create();
+        workers = Executors.newFixedThreadPool(threads, r -> daemon(r, "drms-task"));
+        delays = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "drms-retry"));
+        runs = new ConcurrentHashMap<>();
+        inFlight = new AtomicInteger();
+        metrics = PartMetrics.of(getRuntimeContext().getMetricGroup(), "replication");
+        metrics.gauge("inFlightTasks", inFlight::get);
+        failuresTotal = metrics.counter("failures");
+        rowsTotal = metrics.counter("rows");
+        metrics.meter("rowsPerSecond", rowsTotal);
+        if (control != null) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("drms-control");
+            config.setJdbcUrl(control.url());
+            config.setUsername(control.user().isEmpty() ? null : control.user());
+            config.setPassword(control.password().isEmpty() ? null : control.password());
+            config.setMaximumPoolSize(4);
+            config.setMinimumIdle(0);
+            config.setInitializationFailTimeout(-1);
+            controlPool = new HikariDataSource(config);
+            controlPlane = new ControlPlane(control);
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (workers != null) {
+            workers.shutdownNow();
+            delays.shutdownNow();
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        if (runner != null) {
+            runner.close();
+        }
+        if (controlPool != null) {
+            controlPool.close();
+        }
+    }
+
+    @Override
+    public void asyncInvoke(TaskRequest request, ResultFuture<TaskOutcome> future) {
+        EdgeRun run = runs.computeIfAbsent(request.edgeId(), this::newRun);
+        synchronized (run) {
+            if (run.running) {
+                run.pending = merge(run.pending, request);
+                long now = System.currentTimeMillis();
+                future.complete(
+                        List.of(
+                                new TaskOutcome(
+                                        request.edgeId(),
+                                        "",
+                                        TaskOutcome.COALESCED,
+                                        request.kind(),
+                                        0,
+                                        null,
+                                        null,
+                                        null,
+                                        0,
+                                        null,
+                                        now,
+                                        now,
+                                        false)));
+                return;
+            }
+            run.running = true;
+            run.inFlight = 1;
+        }
+        inFlight.incrementAndGet();
+        Chain chain = new Chain(run, future);
+        workers.execute(() -> attempt(chain, request, 1));
+    }
+
+    private EdgeRun newRun(String edge) {
+        EdgeRun run = new EdgeRun();
+        MetricGroup g = metrics.group().addGroup("edge", edge);
+        run.rows = g.counter("rows");
+        g.meter("rowsPerSecond", new org.apache.flink.metrics.MeterView(run.rows, 60));
+        run.failures = g.counter("failures");
+        g.gauge("lagMs", () -> System.currentTimeMillis() - run.lastCaughtUp);
+        g.gauge("inFlightTasks", () -> run.inFlight);
+        return run;
+    }
+
+    /** The stronger of two requests: a snapshot or a converge run covers an incremental one. */
+    static TaskRequest merge(TaskRequest a, TaskRequest b) {
+        if (a == null) {
+            return b;
+        }
+        return rank(b.kind()) > rank(a.kind())
+                ? b
+                : new TaskRequest(
+                        a.edgeId(),
+                        b.definitionJson(),
+                        a.kind(),
+                        a.reason(),
+                        a.requestedAt(),
+                        a.runId());
+    }
+
+    private static int rank(String kind) {
+        switch (kind) {
+            case TaskRequest.SNAPSHOT:
+                return 3;
+            case TaskRequest.CONVERGE:
+                return 2;
+            default:
+                return 1;
+        }
+    }
+
+    /** The outcomes of one async element: the request and the follow-ups it absorbed. */
+    private final class Chain {
+        final EdgeRun run;
+        final ResultFuture<TaskOutcome> future;
+        final List<TaskOutcome> outcomes = new ArrayList<>();
+        final long started = System.currentTimeMillis();
+
+        Chain(EdgeRun run, ResultFuture<TaskOutcome> future) {
+            this.run = run;
+            this.future = future;
+        }
+    }
+
+    private void attempt(Chain chain, TaskRequest request, int attempt) {
+        long started = System.currentTimeMillis();
+        EdgeDefinition edge;
+        try {
+            edge = EdgeDefinition.fromJson(request.definitionJson());
+        } catch (RuntimeException e) {
+            // Cannot happen for definitions the control plane produced; never retry it.
+            finishAttempt(chain, request, attempt, started, null, e, false);
+            return;
+        }
+        long taskId = logStart(request, attempt);
+        try {
+            TaskReport report = runner.run(edge, request.kind());
+            logEnd(taskId, TaskOutcome.SUCCEEDED, report, attempt, null, request);
+            finishAttempt(chain, request, attempt, started, report, null, true);
+        } catch (Exception e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // shutting down; the request is re-issued after restore
+            }
+            logEnd(
+                    taskId,
+                    attempt < retry.maxAttempts() ? "retrying" : TaskOutcome.FAILED,
+                    null,
+                    attempt,
+                    e,
+                    request);
+            LOG.warn(
+                    "edge {} {} attempt {}/{} failed: {}",
+                    request.edgeId(),
+                    request.kind(),
+                    attempt,
+                    retry.maxAttempts(),
+                    e.toString());
+            if (attempt < retry.maxAttempts()) {
+                long delay = retry.delayAfter(attempt).toMillis();
+                delays.schedule(
+                        () -> workers.execute(() -> attempt(chain, request, attempt + 1)),
+                        delay,
+                        TimeUnit.MILLISECONDS);
+                return;
+            }
+            finishAttempt(chain, request, attempt, started, null, e, true);
+        }
+    }
+
+    private void finishAttempt(
+            Chain chain,
+            TaskRequest request,
+            int attempt,
+            long started,
+            TaskReport report,
+            Exception error,
+            boolean known) {
+        long now = System.currentTimeMillis();
+        String dataset = "";
+        try {
+            dataset = EdgeDefinition.fromJson(request.definitionJson()).dataset();
+        } catch (RuntimeException ignored) {
+            // the outcome still names the edge
+        }
+        if (report != null) {
+            chain.run.rows.inc(report.rows());
+            rowsTotal.inc(report.rows());
+            if (report.caughtUp()) {
+                chain.run.lastCaughtUp = started;
+            }
+            chain.outcomes.add(
+                    new TaskOutcome(
+                            request.edgeId(),
+                            dataset,
+                            TaskOutcome.SUCCEEDED,
+                            request.kind(),
+                            report.rows(),
+                            report.cursorFrom(),
+                            report.cursorTo(),
+                            report.checksum(),
+                            attempt,
+                            null,
+                            started,
+                            now,
+                            TaskRequest.CONVERGE.equals(request.kind())));
+        } else {
+            chain.run.failures.inc();
+            failuresTotal.inc();
+            LOG.error(
+                    "edge {} failed after {} attempt(s){}; it runs again at its next schedule",
+                    request.edgeId(),
+                    attempt,
+                    known ? "" : " (invalid definition)",
+                    error);
+            chain.outcomes.add(
+                    new TaskOutcome(
+                            request.edgeId(),
+                            dataset,
+                            TaskOutcome.FAILED,
+                            request.kind(),
+                            0,
+                            null,
+                            null,
+                            null,
+                            attempt,
+                            String.valueOf(error),
+                            started,
+                            now,
+                            false));
+        }
+        TaskRequest next;
+        synchronized (chain.run) {
+            next = chain.run.pending;
+            chain.run.pending = null;
+            if (next == null || now - chain.started > MAX_CHAIN_MS) {
+                // Leave a pending follow-up to the edge's next request rather than holding the
+                // slot.
+                chain.run.pending = next;
+                chain.run.running = false;
+                chain.run.inFlight = 0;
+                next = null;
+            }
+        }
+        if (next != null) {
+            TaskRequest follow = next;
+            workers.execute(() -> attempt(chain, follow, 1));
+            return;
+        }
+        inFlight.decrementAndGet();
+        chain.future.complete(chain.outcomes);
+    }
+
+    @Override
+    public void timeout(TaskRequest request, ResultFuture<TaskOutcome> future) {
+        // The task goes on in the background and keeps the edge busy; the slot is given back.
+        long now = System.currentTimeMillis();
+        future.complete(
+                List.of(
+                        new TaskOutcome(
+                                request.edgeId(),
+                                "",
+                                TaskOutcome.FAILED,
+                                request.kind(),
+                                0,
+                                null,
+                                null,
+                                null,
+                                0,
+                                "timed out",
+                                request.requestedAt(),
+                                now,
+                                false)));
+    }
+
+    private long logStart(TaskRequest request, int attempt) {
+        if (controlPool == null) {
+            return -1;
+        }
+        try (Connection c = controlPool.getConnection()) {
+            return controlPlane.taskStarted(
+                    c,
+                    request.edgeId(),
+                    request.kind(),
+                    request.runId().isEmpty() ? null : request.runId(),
+                    attempt,
+                    null);
+        } catch (SQLException e) {
+            LOG.warn(
+                    "cannot record the start of a task of edge {}: {}",
+                    request.edgeId(),
+                    e.toString());
+            return -1;
+        }
+    }
+
+    private void logEnd(
+            long taskId,
+            String status,
+            TaskReport report,
+            int attempt,
+            Exception error,
+            TaskRequest request) {
+        if (controlPool == null || taskId < 0) {
+            return;
+        }
+        try (Connection c = controlPool.getConnection()) {
+            controlPlane.taskFinished(
+                    c,
+                    new TaskRecord(
+                            taskId,
+                            status,
+                            report == null ? 0 : report.rows(),
+                            report == null ? null : report.cursorFrom(),
+                            report == null ? null : report.cursorTo(),
+                            report == null ? null : report.checksum(),
+                            attempt,
+                            error == null ? null : error.toString(),
+                            report != null
+                                    && TaskRequest.CONVERGE.equals(request.kind())
+                                    && report.caughtUp()));
+        } catch (SQLException e) {
+            LOG.warn(
+                    "cannot record the end of a task of edge {}: {}",
+                    request.edgeId(),
+                    e.toString());
+        }
+    }
+}

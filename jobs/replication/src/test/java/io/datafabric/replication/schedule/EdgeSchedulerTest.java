@@ -1,0 +1,122 @@
+package io.datafabric.replication.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datafabric.drms.graph.DatasetGraph;
+import io.datafabric.drms.graph.GraphParser;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EdgeSchedulerTest {
+    private static final String GRAPH =
+            """
+            connections:
+              a: {dialect: postgres, url: "jdbc:postgresql://127.0.0.1/a"}
+              b: {dialect: postgres, url: "jdbc:postgresql://127.0.0.1/b"}
+            datasets:
+              t: {connection: a, table: t, cursor: [id]}
+            consumers:
+              e: {dataset: t, target: {connection: b, table: t}, schedule: 10s, approved: true}
+            """;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, EdgeCommand, TaskRequest> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new EdgeScheduler(null), EdgeCommand::edgeId, Types.STRING);
+        harness.setProcessingTime(1_000);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static String definition(String yaml) {
+        DatasetGraph g = GraphParser.parse(yaml).graph();
+        return g.resolve("e").toJson();
+    }
+
+    private void send(String kind, String def) throws Exception {
+        harness.processElement(
+                new EdgeCommand(kind, "e", def, "upstream x"), harness.getProcessingTime());
+    }
+
+    private List<String> kinds() {
+        List<String> out = harness.extractOutputValues().stream().map(TaskRequest::kind).toList();
+        harness.getOutput().clear();
+        return out;
+    }
+
+    @Test
+    void newEdgeSnapshotsThenRunsOnSchedule() throws Exception {
+        send(EdgeCommand.CONFIG, definition(GRAPH));
+        assertThat(kinds()).containsExactly(TaskRequest.SNAPSHOT);
+        harness.setProcessingTime(10_999);
+        assertThat(kinds()).isEmpty();
+        harness.setProcessingTime(11_000);
+        assertThat(kinds()).containsExactly(TaskRequest.INCREMENTAL);
+        harness.setProcessingTime(21_000);
+        assertThat(kinds()).containsExactly(TaskRequest.INCREMENTAL);
+        // the same configuration again (a job restart re-reads it) changes nothing
+        send(EdgeCommand.CONFIG, definition(GRAPH));
+        assertThat(kinds()).isEmpty();
+    }
+
+    @Test
+    void triggersRunAtOnceAndRuleChangesSnapshot() throws Exception {
+        send(EdgeCommand.CONFIG, definition(GRAPH));
+        kinds();
+        send(EdgeCommand.TRIGGER, null);
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.kind()).isEqualTo(TaskRequest.INCREMENTAL);
+                            assertThat(r.reason()).isEqualTo("upstream x");
+                        });
+        harness.getOutput().clear();
+        send(
+                EdgeCommand.CONFIG,
+                definition(
+                        GRAPH.replace("cursor: [id]}", "cursor: [id]}\n  s: {parent: t}")
+                                .replace("dataset: t,", "dataset: s, columns: [id],")));
+        assertThat(kinds()).containsExactly(TaskRequest.SNAPSHOT);
+    }
+
+    @Test
+    void pausedEdgesStopAndResume() throws Exception {
+        send(EdgeCommand.CONFIG, definition(GRAPH));
+        kinds();
+        send(EdgeCommand.CONFIG, definition(GRAPH.replace("approved: true", "paused: true")));
+        harness.setProcessingTime(100_000);
+        send(EdgeCommand.TRIGGER, null);
+        assertThat(kinds()).isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        send(EdgeCommand.CONFIG, definition(GRAPH));
+        assertThat(kinds()).containsExactly(TaskRequest.INCREMENTAL);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void scheduleChangeMovesTheTimerAndRemovalForgets() throws Exception {
+        send(EdgeCommand.CONFIG, definition(GRAPH));
+        kinds();
+        send(EdgeCommand.CONFIG, definition(GRAPH.replace("schedule: 10s", "schedule: 1h")));
+        assertThat(kinds()).isEmpty();
+        harness.setProcessingTime(11_000);
+        assertThat(kinds()).isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        send(EdgeCommand.REMOVE, null);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        send(EdgeCommand.TRIGGER, null);
+        assertThat(kinds()).isEmpty();
+    }
+}

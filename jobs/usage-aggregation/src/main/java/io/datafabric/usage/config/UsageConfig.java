@@ -1,0 +1,168 @@
+package io.datafabric.usage.config;
+
+import io.datafabric.common.config.Settings;
+import io.datafabric.common.jdbc.JdbcSettings;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The job's configuration, read from {@link Settings} and validated in one go (every problem is
+ * reported, see {@link Settings#validate()}).
+ *
+ * @param input directory or URI to watch; null in notification mode
+ * @param rabbitUri AMQP URI in notification mode, else null
+ * @param queue queue of file notifications, else null
+ * @param parallelism readers (and the job's default parallelism); 0 keeps Flink's default
+ */
+public record UsageConfig(
+        String input,
+        String rabbitUri,
+        String queue,
+        JdbcSettings jdbc,
+        int parallelism,
+        int maxParallelism,
+        boolean bounded,
+        Duration scanInterval,
+        Duration checkpointInterval,
+        String checkpointDir,
+        long splitSize,
+        long chunkSize,
+        int preaggregateMaxEntries,
+        Duration period,
+        int recentPathsMax,
+        Duration recentPathsMinAge,
+        long maxRejectRowsPerSplit)
+        implements Serializable {
+
+    public static final String INPUT = "usage.input";
+    public static final String RABBITMQ_URI = "usage.rabbitmq.uri";
+    public static final String RABBITMQ_QUEUE = "usage.rabbitmq.queue";
+    public static final String PARALLELISM = "usage.parallelism";
+    public static final String MAX_PARALLELISM = "usage.max-parallelism";
+    public static final String BOUNDED = "usage.bounded";
+    public static final String SCAN_INTERVAL = "usage.scan-interval";
+    public static final String CHECKPOINT_INTERVAL = "usage.checkpoint-interval";
+    public static final String CHECKPOINT_DIR = "usage.checkpoint-dir";
+    public static final String SPLIT_SIZE = "usage.split-size";
+    public static final String CHUNK_SIZE = "usage.chunk-size";
+    public static final String PREAGGREGATE_MAX_ENTRIES = "usage.preaggregate.max-entries";
+    public static final String PERIOD = "usage.period";
+    public static final String RECENT_PATHS_MAX = "usage.recent-paths.max";
+    public static final String RECENT_PATHS_MIN_AGE = "usage.recent-paths.min-age";
+    public static final String REJECT_ROWS_PER_SPLIT = "usage.rejects.max-rows-per-split";
+
+    /** Reads and validates; throws {@code ConfigException} listing every problem. */
+    public static UsageConfig from(Settings s) {
+        String input = s.optional(INPUT).orElse(null);
+        String rabbit = s.optional(RABBITMQ_URI).orElse(null);
+        String queue = s.optional(RABBITMQ_QUEUE).orElse(null);
+        if (input == null && rabbit == null) {
+            s.problem(
+                    "give either "
+                            + INPUT
+                            + " (--input, a directory) or "
+                            + RABBITMQ_URI
+                            + " (--rabbitmq-uri) with "
+                            + RABBITMQ_QUEUE
+                            + " (--queue)");
+        } else if (input != null && rabbit != null) {
+            s.problem(INPUT + " and " + RABBITMQ_URI + " exclude each other: pick one way in");
+        } else if (rabbit != null && queue == null) {
+            s.problem(RABBITMQ_QUEUE + " (--queue) is required with " + RABBITMQ_URI);
+        }
+        if (rabbit != null && !rabbit.startsWith("amqp://") && !rabbit.startsWith("amqps://")) {
+            s.problem(RABBITMQ_URI + "=" + rabbit + " must start with amqp:// or amqps://");
+        }
+        JdbcSettings jdbc = JdbcSettings.from(s, "jdbc", System.getenv());
+        int parallelism = s.intValue(PARALLELISM, 0, 0, 1024);
+        int maxParallelism = s.intValue(MAX_PARALLELISM, 128, 1, 32768);
+        if (parallelism > maxParallelism) {
+            s.problem(PARALLELISM + " must not exceed " + MAX_PARALLELISM);
+        }
+        boolean bounded = s.bool(BOUNDED, false);
+        if (bounded && rabbit != null) {
+            s.problem(BOUNDED + " applies to directory input only");
+        }
+        Duration scan = positive(s, SCAN_INTERVAL, Duration.ofSeconds(10));
+        Duration checkpoint = positive(s, CHECKPOINT_INTERVAL, Duration.ofSeconds(10));
+        String checkpointDir = s.optional(CHECKPOINT_DIR).orElse(null);
+        long split = bytes(s, SPLIT_SIZE, 64L << 20, 1L << 20);
+        long chunk = bytes(s, CHUNK_SIZE, 16L << 20, 64L << 10);
+        int entries = s.intValue(PREAGGREGATE_MAX_ENTRIES, 262_144, 1, 1 << 26);
+        Duration period = positive(s, PERIOD, Duration.ofHours(1));
+        if (period.toMillis() % 1000 != 0) {
+            s.problem(PERIOD + " must be a whole number of seconds");
+        }
+        int recentMax = s.intValue(RECENT_PATHS_MAX, 100_000, 1, 10_000_000);
+        Duration recentAge = s.duration(RECENT_PATHS_MIN_AGE, Duration.ofHours(1));
+        long rejectRows = s.longValue(REJECT_ROWS_PER_SPLIT, 100_000, 0, Long.MAX_VALUE);
+        s.validate();
+        return new UsageConfig(
+                input,
+                rabbit,
+                queue,
+                jdbc,
+                parallelism,
+                maxParallelism,
+                bounded,
+                scan,
+                checkpoint,
+                checkpointDir,
+                split,
+                chunk,
+                entries,
+                period,
+                recentMax,
+                recentAge,
+                rejectRows);
+    }
+
+    /** True when files come from RabbitMQ notifications. */
+    public boolean notificationMode() {
+        return rabbitUri != null;
+    }
+
+    private static Duration positive(Settings s, String key, Duration fallback) {
+        Duration d = s.duration(key, fallback);
+        if (d.isZero()) {
+            s.problem(key + " must be greater than zero");
+            return fallback;
+        }
+        return d;
+    }
+
+    /** A size in bytes: a whole number, optionally with k, m or g (binary multiples). */
+    static long bytes(Settings s, String key, long fallback, long min) {
+        String raw = s.optional(key).orElse(null);
+        if (raw == null) {
+            return fallback;
+        }
+        String t = raw.trim().toLowerCase(Locale.ROOT).replace("_", "");
+        if (t.endsWith("b")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        Map<Character, Integer> shifts = Map.of('k', 10, 'm', 20, 'g', 30);
+        int shift = 0;
+        if (!t.isEmpty() && shifts.containsKey(t.charAt(t.length() - 1))) {
+            shift = shifts.get(t.charAt(t.length() - 1));
+            t = t.substring(0, t.length() - 1).trim();
+        }
+        try {
+            long v = Long.parseLong(t);
+            if (v < 0 || v > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException();
+            }
+            long value = v << shift;
+            if (value < min) {
+                s.problem(key + "=" + raw + " must be at least " + min + " bytes");
+                return fallback;
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            s.problem(key + "=" + raw + " is not a size (examples: 1048576, 64m, 1g)");
+            return fallback;
+        }
+    }
+}

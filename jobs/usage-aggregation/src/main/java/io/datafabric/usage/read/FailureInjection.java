@@ -1,0 +1,45 @@
+package io.datafabric.usage.read;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A test hook: makes a reader fail once, in the middle of a chosen file, after a checkpoint has
+ * completed while that file was being read (so recovery must resume mid-file). "Once" is kept in a
+ * marker file, because the failed reader's memory does not survive the failure.
+ *
+ * @param fileNameContains which file
+ * @param afterPhysicalLines fail when the split has read at least this many lines
+ * @param marker created when the failure fires; when it exists the hook is spent
+ */
+public record FailureInjection(String fileNameContains, long afterPhysicalLines, String marker)
+        implements Serializable {
+
+    /** Throws the injected failure if its moment has come and it has not fired before. */
+    public void maybeFail(String path, long physicalLines, int checkpointsCompletedWhileReading) {
+        if (!path.contains(fileNameContains)
+                || physicalLines < afterPhysicalLines
+                || checkpointsCompletedWhileReading < 1) {
+            return;
+        }
+        try {
+            Files.createFile(Path.of(marker));
+        } catch (FileAlreadyExistsException e) {
+            return;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create failure marker " + marker, e);
+        }
+        throw new InjectedFailure(
+                "injected failure in " + path + " after " + physicalLines + " lines");
+    }
+
+    /** The exception thrown by the hook. */
+    public static final class InjectedFailure extends RuntimeException {
+        public InjectedFailure(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.datafabric.usage.source;
+
+import io.datafabric.usage.model.ChunkDelta;
+import io.datafabric.usage.read.FailureInjection;
+import io.datafabric.usage.read.ReaderMetrics;
+import java.util.function.IntSupplier;
+import org.apache.flink.api.connector.source.SourceOutput;
+import org.apache.flink.connector.base.source.reader.RecordEmitter;
+
+/**
+ * Runs in the task thread: sends a chunk on and moves the split's checkpointed position past it, as
+ * one step, so a checkpoint never holds a position whose sums were not sent.
+ */
+final class ChunkEmitter implements RecordEmitter<ChunkDelta, ChunkDelta, FileSplitState> {
+    private final ReaderMetrics metrics;
+    private final FailureInjection failure;
+    private final IntSupplier checkpointsCompleted;
+
+    ChunkEmitter(
+            ReaderMetrics metrics, FailureInjection failure, IntSupplier checkpointsCompleted) {
+        this.metrics = metrics;
+        this.failure = failure;
+        this.checkpointsCompleted = checkpointsCompleted;
+    }
+
+    @Override
+    public void emitRecord(
+            ChunkDelta delta, SourceOutput<ChunkDelta> output, FileSplitState state) {
+        state.advance(delta.progress());
+        metrics.record(delta);
+        output.collect(delta);
+        if (failure != null && !delta.progress().done()) {
+            failure.maybeFail(
+                    delta.progress().path(),
+                    delta.progress().physicalLines(),
+                    checkpointsCompleted.getAsInt() - state.checkpointsAtStart());
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.datafabric.usage.source;
+
+import io.datafabric.usage.model.ChunkDelta;
+import io.datafabric.usage.model.FileSplit;
+import io.datafabric.usage.read.ChunkReader;
+import io.datafabric.usage.read.FailureInjection;
+import io.datafabric.usage.read.ReadOptions;
+import io.datafabric.usage.read.ReaderMetrics;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
+
+/** The parallel reader of the directory source: asks for a split, reads it, asks for the next. */
+final class UsageSourceReader
+        extends SingleThreadMultiplexSourceReaderBase<
+                ChunkDelta, ChunkDelta, FileSplit, FileSplitState> {
+    private final AtomicInteger checkpointsCompleted;
+
+    private UsageSourceReader(
+            SourceReaderContext context,
+            ReadOptions options,
+            ChunkEmitter emitter,
+            AtomicInteger checkpointsCompleted) {
+        super(
+                () -> new ChunkSplitReader(new ChunkReader(options)),
+                emitter,
+                context.getConfiguration(),
+                context);
+        this.checkpointsCompleted = checkpointsCompleted;
+    }
+
+    static UsageSourceReader create(
+            SourceReaderContext context, ReadOptions options, FailureInjection failure) {
+        AtomicInteger checkpoints = new AtomicInteger();
+        ChunkEmitter emitter =
+                new ChunkEmitter(
+                        new ReaderMetrics(context.metricGroup()), failure, checkpoints::get);
+        return new UsageSourceReader(context, options, emitter, checkpoints);
+    }
+
+    @Override
+    public void start() {
+        if (getNumberOfCurrentlyAssignedSplits() == 0) {
+            context.sendSplitRequest();
+        }
+    }
+
+    @Override
+    protected void onSplitFinished(Map<String, FileSplitState> finished) {
+        context.sendSplitRequest();
+    }
+
+    @Override
+    protected FileSplitState initializedState(FileSplit split) {
+        return new FileSplitState(split, checkpointsCompleted.get());
+    }
+
+    @Override
+    protected FileSplit toSplitType(String splitId, FileSplitState state) {
+        return state.toSplit();
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        checkpointsCompleted.incrementAndGet();
+        super.notifyCheckpointComplete(checkpointId);
+    }
+}

@@ -1,0 +1,51 @@
+package io.datafabric.usage;
+
+import io.datafabric.common.config.Settings;
+import io.datafabric.testing.PostgresDatabase;
+import io.datafabric.usage.config.UsageConfig;
+import io.datafabric.usage.generate.UsageGenerator;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Shared helpers of the ITCases: configuration, expected and actual totals. */
+final class UsageTestData {
+    private UsageTestData() {}
+
+    static UsageConfig config(Map<String, String> values) {
+        return UsageConfig.from(Settings.of(values));
+    }
+
+    /** The generator's exact totals for ids {@code [0, consumers)}, plus extra ones. */
+    static Map<Long, Long> expected(
+            UsageGenerator generator, int consumers, Map<Long, Long> extra) {
+        Map<Long, Long> out = new HashMap<>();
+        for (int c = 0; c < consumers; c++) {
+            long t = generator.totalOf(c);
+            if (t >= 0) {
+                out.put((long) c, t);
+            }
+        }
+        extra.forEach((k, v) -> out.merge(k, v, Long::sum));
+        return out;
+    }
+
+    static Map<Long, Long> totals(PostgresDatabase pg) throws SQLException {
+        Map<Long, Long> out = new HashMap<>();
+        try (Connection c = pg.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT consumer_id, total FROM usage.totals")) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    static long completedFiles(PostgresDatabase pg) throws SQLException {
+        return pg.queryLong("SELECT count(*) FROM usage.files WHERE status = 'completed'");
+    }
+}
