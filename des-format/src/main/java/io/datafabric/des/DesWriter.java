@@ -61,6 +61,7 @@ public final class DesWriter implements Closeable {
     private final SinkOutput shardOutput;
     private final DirectOutput out;
     private final ByteArrayOutputStream meta = new ByteArrayOutputStream(1 << 16);
+    private final CRC32C metaCrc = new CRC32C();
     private final List<Pending> entries = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private final List<String> sideKeys = new ArrayList<>();
@@ -139,7 +140,7 @@ public final class DesWriter implements Closeable {
             if (body.length > bigFileThreshold) {
                 return writeSide(name, encodedName, metadata, body, body.length, null, 0);
             }
-            return add(name, encodedName, metadata, body, body.length);
+            return addInline(name, encodedName, metadata, body, body.length);
         } catch (IOException | RuntimeException e) {
             fail(e);
             throw e;
@@ -214,7 +215,7 @@ public final class DesWriter implements Closeable {
             Spill spill = new Spill();
             long got = spill.readFrom(body, limit + 1);
             if (got <= limit) {
-                return add(name, encodedName, metadata, spill.bytes(), spill.size());
+                return addInline(name, encodedName, metadata, spill.bytes(), spill.size());
             }
             return writeSide(name, encodedName, metadata, spill.bytes(), spill.size(), body, -1);
         } catch (IOException | RuntimeException e) {
@@ -223,7 +224,7 @@ public final class DesWriter implements Closeable {
         }
     }
 
-    private DesEntry add(
+    private DesEntry addInline(
             String name, byte[] encodedName, FileMetadata metadata, byte[] body, int length)
             throws IOException {
         CRC32C crc = new CRC32C();
@@ -341,6 +342,7 @@ public final class DesWriter implements Closeable {
                         .encode();
         long metaOffset = meta.size();
         meta.writeBytes(record);
+        metaCrc.update(record, 0, record.length);
         entries.add(
                 new Pending(encodedName, dataOffset, size, metaOffset, record.length, crc, flags));
         names.add(name);
@@ -402,7 +404,6 @@ public final class DesWriter implements Closeable {
         checkOpen();
         try {
             long metaOffset = position;
-            int metaCrc = crc(meta.toByteArray());
             meta.writeTo(out);
             position += meta.size();
 
@@ -440,7 +441,7 @@ public final class DesWriter implements Closeable {
                             indexOffset,
                             indexLength,
                             entries.size(),
-                            metaCrc,
+                            (int) metaCrc.getValue(),
                             (int) indexCrc.getValue(),
                             0,
                             0);
@@ -453,12 +454,6 @@ public final class DesWriter implements Closeable {
             fail(e);
             throw e;
         }
-    }
-
-    private static int crc(byte[] bytes) {
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length);
-        return (int) crc.getValue();
     }
 
     /** Entries added so far. */

@@ -21,16 +21,16 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -209,23 +209,25 @@ public final class DesCommand implements Callable<Integer> {
             Path root = dir.toAbsolutePath().normalize();
             Path output = target.isS3() ? null : target.path().toAbsolutePath().normalize();
             List<FileToPack> files = new ArrayList<>();
-            try (Stream<Path> walk = Files.walk(root)) {
-                for (Path path : (Iterable<Path>) walk::iterator) {
-                    BasicFileAttributes attributes =
-                            Files.readAttributes(
-                                    path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (!attributes.isRegularFile() || path.equals(output)) {
-                        continue;
-                    }
-                    List<String> parts = new ArrayList<>();
-                    for (Path part : root.relativize(path)) {
-                        parts.add(part.toString());
-                    }
-                    String name = String.join("/", parts);
-                    byte[] key = EntryNames.encode(name);
-                    files.add(new FileToPack(name, key, path));
-                }
-            }
+            // walkFileTree hands over the attributes it already read: one stat per file. It does
+            // not follow symbolic links, so only real regular files are packed.
+            Files.walkFileTree(
+                    root,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(
+                                Path path, BasicFileAttributes attributes) {
+                            if (attributes.isRegularFile() && !path.equals(output)) {
+                                StringBuilder name = new StringBuilder();
+                                for (Path part : root.relativize(path)) {
+                                    name.append(name.length() == 0 ? "" : "/").append(part);
+                                }
+                                String text = name.toString();
+                                files.add(new FileToPack(text, EntryNames.encode(text), path));
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
             files.sort((a, b) -> EntryNames.compare(a.sortKey(), b.sortKey()));
             return files;
         }

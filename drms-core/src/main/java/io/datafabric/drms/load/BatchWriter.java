@@ -28,9 +28,10 @@ public interface BatchWriter {
 
     /**
      * Deletes those of {@code keys} that exist; stages the deleted keys as {@code delete}
-     * operations when {@code stage} is not null. Returns how many rows were deleted.
+     * operations when {@code stage} is not null. Returns the keys that were deleted (as read from
+     * the target).
      */
-    int delete(Connection c, TargetTable target, List<Object[]> keys, Stage stage)
+    List<Object[]> delete(Connection c, TargetTable target, List<Object[]> keys, Stage stage)
             throws SQLException;
 
     /** The writer for a dialect: COPY for PostgreSQL, multi-row upserts for MariaDB/others. */

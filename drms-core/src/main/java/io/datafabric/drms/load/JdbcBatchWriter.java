@@ -71,10 +71,10 @@ public class JdbcBatchWriter implements BatchWriter {
     }
 
     @Override
-    public int delete(Connection c, TargetTable target, List<Object[]> keys, Stage stage)
+    public List<Object[]> delete(Connection c, TargetTable target, List<Object[]> keys, Stage stage)
             throws SQLException {
         if (keys.isEmpty()) {
-            return 0;
+            return List.of();
         }
         List<Object[]> existing = existingKeys(c, target, keys);
         deleteKeys(c, target, existing);
@@ -91,7 +91,7 @@ public class JdbcBatchWriter implements BatchWriter {
             }
             stageRows(c, target, rows, IncrementStore.DELETE, stage);
         }
-        return existing.size();
+        return existing;
     }
 
     /** Those of {@code keys} present in the target, as read back from it. */

@@ -18,7 +18,6 @@ import io.datafabric.drms.load.TargetTable;
 import io.datafabric.drms.load.TargetTables;
 import io.datafabric.drms.sql.Column;
 import io.datafabric.drms.sql.ColumnType;
-import io.datafabric.drms.sql.Filter;
 import io.datafabric.drms.sql.PostgresDialect;
 import io.datafabric.drms.sql.SchemaIntrospector;
 import io.datafabric.drms.sql.Select;
@@ -59,6 +58,9 @@ import org.slf4j.LoggerFactory;
 public final class EdgeRunner {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRunner.class);
     private static final String PG_UNIQUE_VIOLATION = "23505";
+
+    /** WINDOW validation compares at most this many touched keys, else the whole slice. */
+    static final int WINDOW_KEY_LIMIT = 20_000;
 
     private final BatchListener listener;
     private final Clock clock;
@@ -122,6 +124,11 @@ public final class EdgeRunner {
         private int batches;
         private boolean caughtUp = true;
         private boolean snapshotStarted;
+
+        /** Keys written or deleted by this run (for WINDOW validation), until it gets too big. */
+        private final Map<String, List<Object>> touched = new java.util.LinkedHashMap<>();
+
+        private boolean touchedOverflow;
 
         Run(EdgeTask task) {
             this.task = task;
@@ -376,6 +383,10 @@ public final class EdgeRunner {
                                             s.rows()));
                     continue;
                 }
+                if (o.upserts() > 0) {
+                    // A snapshot touches the whole slice: validate it whole.
+                    touchedOverflow = true;
+                }
                 if (cursor.phase() != EdgeCursor.Phase.SNAPSHOT) {
                     return true;
                 }
@@ -546,12 +557,20 @@ public final class EdgeRunner {
                                         cursorNames, List.of(Values.canonical(newest.get(0))))
                                 : new EdgeCursor.Position(cursorNames, EdgeCursor.encode(newest));
                 EdgeCursor next = cursor.withPosition(newPos);
+                List<Object[]> gone = new ArrayList<>();
                 commit(
                         (c, stage) -> {
-                            int d = writer.delete(c, target, deletes, stage);
+                            gone.addAll(writer.delete(c, target, deletes, stage));
                             writer.upsert(c, target, upserts, stage);
-                            return new Outcome(next, upserts.size(), d, BatchInfo.Kind.INCREMENT);
+                            return new Outcome(
+                                    next, upserts.size(), gone.size(), BatchInfo.Kind.INCREMENT);
                         });
+                for (Object[] k : gone) {
+                    touch(k);
+                }
+                for (Object[] r : upserts) {
+                    touch(target.keyOf(r));
+                }
                 reached = newest;
                 pos = newPos;
                 start = ReadStart.after(ch.last());
@@ -631,6 +650,27 @@ public final class EdgeRunner {
             return sb.toString();
         }
 
+        /** Remembers a key (target's values, key order) for WINDOW validation. */
+        private void touch(Object[] key) {
+            if (touchedOverflow) {
+                return;
+            }
+            List<Column> defs = slice.table().primaryKeyColumns();
+            List<Object> k = new ArrayList<>(key.length);
+            StringBuilder id = new StringBuilder();
+            for (int i = 0; i < key.length; i++) {
+                ColumnType t = defs.get(i).type();
+                Object v = Values.coerce(key[i], t);
+                k.add(v);
+                id.append(Values.canonical(v, t)).append('\u0000');
+            }
+            touched.put(id.toString(), k);
+            if (touched.size() > WINDOW_KEY_LIMIT) {
+                touchedOverflow = true;
+                touched.clear();
+            }
+        }
+
         private int compareTuples(List<Object> a, List<Object> b) {
             for (int i = 0; i < a.size(); i++) {
                 int c = Values.compare(a.get(i), b.get(i));
@@ -656,13 +696,15 @@ public final class EdgeRunner {
                     return;
                 }
                 EdgeCursor same = cursor;
+                List<Object[]> gone = new ArrayList<>();
                 commit(
-                        (c, stage) ->
-                                new Outcome(
-                                        same,
-                                        0,
-                                        writer.delete(c, target, keys, stage),
-                                        BatchInfo.Kind.DIFF));
+                        (c, stage) -> {
+                            gone.addAll(writer.delete(c, target, keys, stage));
+                            return new Outcome(same, 0, gone.size(), BatchInfo.Kind.DIFF);
+                        });
+                for (Object[] k : gone) {
+                    touch(k);
+                }
             }
         }
 
@@ -745,47 +787,31 @@ public final class EdgeRunner {
 
         private Comparison validate() throws SQLException {
             Validator v = new Validator(task.fetchSize());
-            Select targetRows = Select.from(target.table()).columns(target.columnNames());
             switch (task.validation()) {
                 case NONE:
                     return null;
-                case FULL:
-                    return v.compare(
-                            "full", task.source(), slice.select(), task.target(), targetRows);
+                case WINDOW:
+                    if (!touchedOverflow) {
+                        return v.compareKeys(
+                                "rows with the " + touched.size() + " keys this run changed",
+                                task.source(),
+                                slice::select,
+                                slice.key(),
+                                task.target(),
+                                () -> Select.from(target.table()).columns(target.columnNames()),
+                                target.table().primaryKey(),
+                                new ArrayList<>(touched.values()));
+                    }
+                    break;
                 default:
                     break;
             }
-            String first = task.cursorColumns().isEmpty() ? null : task.cursorColumns().get(0);
-            EdgeCursor.Position before = from == null ? null : EdgeCursor.fromJson(from).position();
-            EdgeCursor.Position after = cursor.position();
-            if (sourceStaging != null
-                    || first == null
-                    || !slice.sliceSchema().hasColumn(first)
-                    || after == null) {
-                return v.compare("full", task.source(), slice.select(), task.target(), targetRows);
-            }
-            Column col = slice.table().column(first);
-            Object hi = Values.coerce(after.values().get(0), col.type());
-            Object lo =
-                    before == null || before.isBoundary() && before.values().isEmpty()
-                            ? null
-                            : Values.coerce(before.values().get(0), col.type());
-            if (lo == null) {
-                return v.compare("full", task.source(), slice.select(), task.target(), targetRows);
-            }
-            String targetCol = target.table().column(col.name()).name();
-            String scope =
-                    col.name()
-                            + " between "
-                            + Values.canonical(lo)
-                            + " and "
-                            + Values.canonical(hi);
             return v.compare(
-                    scope,
+                    "full",
                     task.source(),
-                    slice.select().where(new Filter.Between(col.name(), lo, hi)),
+                    slice.select(),
                     task.target(),
-                    targetRows.where(new Filter.Between(targetCol, lo, hi)));
+                    Select.from(target.table()).columns(target.columnNames()));
         }
     }
 }

@@ -83,7 +83,10 @@ public record EdgeTask(
     /** The end-of-run comparison. */
     public enum Validation {
         NONE,
-        /** Rows whose first cursor column lies in the range this run loaded (if projected). */
+        /**
+         * The rows whose keys this run wrote or deleted, looked up by key on both sides (up to
+         * 20,000 keys; after a snapshot chunk or beyond that, the whole slice).
+         */
         WINDOW,
         /** The whole slice against the whole target. */
         FULL

@@ -13,6 +13,11 @@ public record WindowChecksum(long count, long checksum) {
         return new WindowChecksum(count + 1, checksum + rowHash);
     }
 
+    /** The union of two disjoint windows (counts and checksums add up). */
+    public WindowChecksum plus(WindowChecksum other) {
+        return new WindowChecksum(count + other.count, checksum + other.checksum);
+    }
+
     /** The checksum as 16 hex digits. */
     public String checksumHex() {
         return String.format("%016x", checksum);

@@ -17,6 +17,10 @@ import java.util.Map;
  * @param taskTimeout a task (with its retries) running longer gives its slot back as failed
  * @param poolSize connections per database at most
  * @param batchRows rows per load transaction
+ * @param taskSlice an incremental task stops starting batches after this long and reports what it
+ *     did (so events and outcomes flow under continuous writes); the next run continues
+ * @param lookback how far before its stored position an incremental read starts again, to pick up
+ *     rows committed late with older cursor values
  * @param bounded run every approved edge until it converged, then exit
  * @param rabbitUri RabbitMQ for events, or null to run without (edges then run on schedule only)
  * @param exchange the topic exchange events are published to and read from
@@ -31,6 +35,8 @@ public record ReplicationSettings(
         Duration taskTimeout,
         int poolSize,
         int batchRows,
+        Duration taskSlice,
+        Duration lookback,
         boolean bounded,
         String rabbitUri,
         String exchange,
@@ -49,6 +55,8 @@ public record ReplicationSettings(
         Duration timeout = s.duration("replication.task-timeout", Duration.ofMinutes(30));
         int pool = s.intValue("replication.pool-size", 8, 1, 1000);
         int batch = s.intValue("replication.batch-rows", 10_000, 1, 10_000_000);
+        Duration slice = s.duration("replication.task-slice", Duration.ofSeconds(10));
+        Duration lookback = s.duration("replication.lookback", Duration.ofSeconds(5));
         boolean bounded = s.bool("replication.bounded", false);
         String uri = s.string("rabbitmq.uri", null);
         String exchange = s.string("rabbitmq.exchange", "drms.events");
@@ -69,6 +77,8 @@ public record ReplicationSettings(
                 timeout,
                 pool,
                 batch,
+                slice,
+                lookback,
                 bounded,
                 uri,
                 exchange,

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
- * {@code replicate --bounded}: PostgreSQL → MariaDB and MariaDB → PostgreSQL edges run until
- * source and target agree — hard deletes, soft deletes and rows leaving the slice included — and
- * the command exits 0.
+ * {@code replicate --bounded}: PostgreSQL → MariaDB and MariaDB → PostgreSQL edges run until source
+ * and target agree — hard deletes, soft deletes and rows leaving the slice included — and the
+ * command exits 0.
  */
 class BoundedReplicationITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = FlinkMiniCluster.extension();
@@ -113,9 +113,12 @@ class BoundedReplicationITCase {
 
         // hard deletes, soft deletes, rows leaving and entering the slice, on both sides
         PG.execute("DELETE FROM orders WHERE id % 17 = 0");
-        PG.execute("UPDATE orders SET deleted = true, updated_at = clock_timestamp() WHERE id % 13 = 0");
-        PG.execute("UPDATE orders SET status = 'cancelled', updated_at = clock_timestamp() WHERE id % 11 = 0");
-        PG.execute("UPDATE orders SET status = 'paid', updated_at = clock_timestamp() WHERE id % 19 = 0 AND status = 'cancelled'");
+        PG.execute(
+                "UPDATE orders SET deleted = true, updated_at = clock_timestamp() WHERE id % 13 = 0");
+        PG.execute(
+                "UPDATE orders SET status = 'cancelled', updated_at = clock_timestamp() WHERE id % 11 = 0");
+        PG.execute(
+                "UPDATE orders SET status = 'paid', updated_at = clock_timestamp() WHERE id % 19 = 0 AND status = 'cancelled'");
         MDB.execute("DELETE FROM customers WHERE id % 9 = 0");
         MDB.execute("UPDATE customers SET name = 'renamed', changed_at = NOW(6) WHERE id % 5 = 0");
         replicate();

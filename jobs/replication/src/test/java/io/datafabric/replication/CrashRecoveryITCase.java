@@ -1,7 +1,6 @@
 package io.datafabric.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.datafabric.replication.exec.TaskOutcome;
 import io.datafabric.testing.FlinkMiniCluster;
@@ -68,7 +67,12 @@ class CrashRecoveryITCase {
                         .formatted(SRC.jdbcUrl(), DST.jdbcUrl()));
         JobClient job =
                 fx.start(
-                        fx.settings(Map.of("replication.batch-rows", "200")),
+                        fx.settings(
+                                Map.of(
+                                        "replication.batch-rows",
+                                        "200",
+                                        "replication.task-slice",
+                                        "500ms")),
                         null,
                         null,
                         s -> s.map(new CrashOnce()).name("crash once").uid("test-crash-once"));
@@ -82,8 +86,7 @@ class CrashRecoveryITCase {
                             SRC.jdbcUrl(),
                             "postgres",
                             "SELECT id, customer_id, amount, status, deleted, updated_at FROM orders");
-            await().atMost(ReplicationFixture.converge())
-                    .pollInterval(Duration.ofMillis(500))
+            ReplicationFixture.awaitRows(ReplicationFixture.converge())
                     .untilAsserted(
                             () ->
                                     ReplicationFixture.assertSameRows(

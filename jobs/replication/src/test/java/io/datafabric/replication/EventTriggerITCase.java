@@ -1,7 +1,6 @@
 package io.datafabric.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -81,7 +80,10 @@ class EventTriggerITCase {
                 fx.start(
                         fx.settings(Map.of()),
                         new EventQueueSource(rabbit, exchange, jobQueue),
-                        new RMQSink<>(rabbit, new SimpleStringSchema(), new EventPublishOptions(exchange)),
+                        new RMQSink<>(
+                                rabbit,
+                                new SimpleStringSchema(),
+                                new EventPublishOptions(exchange)),
                         null);
         try {
             // first snapshots: both edges start with one, whatever their schedule
@@ -103,7 +105,9 @@ class EventTriggerITCase {
 
             JsonSchema schema;
             try (InputStream in = getClass().getResourceAsStream("/drms-event.schema.json")) {
-                schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+                schema =
+                        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                                .getSchema(in);
             }
             List<String> events = new ArrayList<>();
             try (Channel ch = RMQ.channel()) {
@@ -124,16 +128,26 @@ class EventTriggerITCase {
     }
 
     private static void awaitEqual() {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200))
+        ReplicationFixture.awaitRows(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> {
                             List<String> a =
-                                    ReplicationFixture.rows(A.jdbcUrl(), "postgres", "SELECT id, amount, status, updated_at FROM orders");
+                                    ReplicationFixture.rows(
+                                            A.jdbcUrl(),
+                                            "postgres",
+                                            "SELECT id, amount, status, updated_at FROM orders");
                             ReplicationFixture.assertSameRows(
-                                    a, ReplicationFixture.rows(B.jdbcUrl(), "postgres", "SELECT id, amount, status, updated_at FROM orders"));
+                                    a,
+                                    ReplicationFixture.rows(
+                                            B.jdbcUrl(),
+                                            "postgres",
+                                            "SELECT id, amount, status, updated_at FROM orders"));
                             ReplicationFixture.assertSameRows(
-                                    a, ReplicationFixture.rows(C.jdbcUrl(), "postgres", "SELECT id, amount, status, updated_at FROM orders"));
+                                    a,
+                                    ReplicationFixture.rows(
+                                            C.jdbcUrl(),
+                                            "postgres",
+                                            "SELECT id, amount, status, updated_at FROM orders"));
                         });
     }
 }

@@ -32,10 +32,13 @@ import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.DiscardingSink;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
 
-/** What the replication ITCases share: a control plane, graph applies, running the job, row sets. */
+/**
+ * What the replication ITCases share: a control plane, graph applies, running the job, row sets.
+ */
 final class ReplicationFixture {
     final PostgresDatabase control;
 
@@ -67,6 +70,7 @@ final class ReplicationFixture {
         values.put("replication.retry.max-backoff", "1s");
         values.put("replication.batch-rows", "500");
         values.put("replication.capacity", "16");
+        values.put("replication.task-slice", "2s");
         values.putAll(extra);
         return ReplicationSettings.from(Settings.of(values), Map.of());
     }
@@ -93,7 +97,7 @@ final class ReplicationFixture {
                         runners,
                         null);
         if (tap != null) {
-            tap.apply(outcomes);
+            tap.apply(outcomes).addSink(new DiscardingSink<>()).name("discard").uid("test-discard");
         }
         return env.executeAsync("drms replication test");
     }
@@ -147,6 +151,14 @@ final class ReplicationFixture {
     static void assertSameRows(List<String> expected, List<String> actual) throws Exception {
         assertThat(checksum(actual)).isEqualTo(checksum(expected));
         assertThat(actual).containsExactlyElementsOf(expected);
+    }
+
+    /** Waits until the check passes; tables the job has not created yet count as not yet. */
+    static org.awaitility.core.ConditionFactory awaitRows(Duration atMost) {
+        return org.awaitility.Awaitility.await()
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions();
     }
 
     static Duration converge() {

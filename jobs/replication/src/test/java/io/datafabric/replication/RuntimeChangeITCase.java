@@ -46,8 +46,7 @@ class RuntimeChangeITCase {
     }
 
     static void awaitTarget(String sourceWhere) {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(300))
+        ReplicationFixture.awaitRows(Duration.ofSeconds(60))
                 .untilAsserted(
                         () ->
                                 ReplicationFixture.assertSameRows(
@@ -89,7 +88,8 @@ class RuntimeChangeITCase {
                 writer.batch(c);
             }
             // Several poll and schedule periods pass without a task of the paused edge.
-            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+            await().pollDelay(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
                     .untilAsserted(
                             () ->
                                     assertThat(
@@ -101,7 +101,7 @@ class RuntimeChangeITCase {
 
             fx.apply(graph(300, "approved", true));
             awaitTarget("amount >= 300 AND NOT deleted");
-            await().atMost(Duration.ofSeconds(60))
+            ReplicationFixture.awaitRows(Duration.ofSeconds(60))
                     .untilAsserted(
                             () ->
                                     assertThat(DST.queryLong("SELECT count(*) FROM all_orders"))
@@ -117,8 +117,7 @@ class RuntimeChangeITCase {
     /** The id of the last task row once no task has been running for a moment. */
     private static long waitForStatusToSettle() {
         long[] last = {-1};
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(700))
+        ReplicationFixture.awaitRows(Duration.ofSeconds(30))
                 .until(
                         () -> {
                             long now =

@@ -51,20 +51,26 @@ final class SourceWriter implements Runnable {
             for (int i = 0; i < insertsPerBatch; i++) {
                 ins.setLong(1, nextId++);
                 ins.setLong(2, random.nextInt(50));
-                ins.setBigDecimal(3, new java.math.BigDecimal(random.nextInt(50_000)).movePointLeft(2));
+                ins.setBigDecimal(
+                        3, new java.math.BigDecimal(random.nextInt(50_000)).movePointLeft(2));
                 ins.setString(4, STATUSES[random.nextInt(STATUSES.length)]);
                 ins.addBatch();
             }
             ins.executeBatch();
             for (int i = 0; i < insertsPerBatch / 2 && nextId > 1; i++) {
-                upd.setBigDecimal(1, new java.math.BigDecimal(random.nextInt(50_000)).movePointLeft(2));
+                upd.setBigDecimal(
+                        1, new java.math.BigDecimal(random.nextInt(50_000)).movePointLeft(2));
                 upd.setString(2, STATUSES[random.nextInt(STATUSES.length)]);
-                upd.setLong(3, 1 + (long) random.nextInt((int) Math.min(nextId - 1, Integer.MAX_VALUE)));
+                upd.setLong(
+                        3,
+                        1 + (long) random.nextInt((int) Math.min(nextId - 1, Integer.MAX_VALUE)));
                 upd.addBatch();
             }
             upd.executeBatch();
             for (int i = 0; i < insertsPerBatch / 10 && nextId > 1; i++) {
-                del.setLong(1, 1 + (long) random.nextInt((int) Math.min(nextId - 1, Integer.MAX_VALUE)));
+                del.setLong(
+                        1,
+                        1 + (long) random.nextInt((int) Math.min(nextId - 1, Integer.MAX_VALUE)));
                 del.addBatch();
             }
             del.executeBatch();

@@ -1,7 +1,6 @@
 package io.datafabric.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.datafabric.testing.FlinkMiniCluster;
 import io.datafabric.testing.MariaDbDatabase;
@@ -16,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * db1 (PostgreSQL) → db2 (PostgreSQL, a slice: filter + projection) → db3 (MariaDB, a slice of
- * the copy) while a writer inserts, updates (moving rows in and out of the slices) and
- * soft-deletes at the source; both targets converge to exactly the rows their slices define.
+ * db1 (PostgreSQL) → db2 (PostgreSQL, a slice: filter + projection) → db3 (MariaDB, a slice of the
+ * copy) while a writer inserts, updates (moving rows in and out of the slices) and soft-deletes at
+ * the source; both targets converge to exactly the rows their slices define.
  */
 class ThreeLevelDagITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = FlinkMiniCluster.extension();
@@ -75,12 +74,13 @@ class ThreeLevelDagITCase {
             assertThat(writing.isAlive()).isFalse();
             assertThat(writer.failure).isNull();
 
-            List<String> expected2 = ReplicationFixture.rows(DB1.jdbcUrl(), "postgres", EXPECTED_DB2);
-            List<String> expected3 = ReplicationFixture.rows(DB1.jdbcUrl(), "postgres", EXPECTED_DB3);
+            List<String> expected2 =
+                    ReplicationFixture.rows(DB1.jdbcUrl(), "postgres", EXPECTED_DB2);
+            List<String> expected3 =
+                    ReplicationFixture.rows(DB1.jdbcUrl(), "postgres", EXPECTED_DB3);
             assertThat(expected2).hasSizeGreaterThan(100);
             assertThat(expected3).hasSizeGreaterThan(50).hasSizeLessThan(expected2.size());
-            await().atMost(ReplicationFixture.converge())
-                    .pollInterval(Duration.ofMillis(500))
+            ReplicationFixture.awaitRows(ReplicationFixture.converge())
                     .untilAsserted(
                             () -> {
                                 ReplicationFixture.assertSameRows(

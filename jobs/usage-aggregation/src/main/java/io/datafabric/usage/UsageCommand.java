@@ -6,6 +6,8 @@ import io.datafabric.common.config.Settings;
 import io.datafabric.common.flink.FlinkEnvironments;
 import io.datafabric.common.jdbc.Migrations;
 import io.datafabric.usage.config.UsageConfig;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +110,7 @@ public final class UsageCommand implements Callable<Integer> {
                             .set(UsageConfig.PERIOD, period, "--period");
             settings = loader.load();
             usage = UsageConfig.from(settings);
+            checkLocalInput(usage);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
@@ -122,6 +125,25 @@ public final class UsageCommand implements Callable<Integer> {
             LOG.error("usage-aggregation failed", e);
             System.err.println("usage-aggregation failed: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * A local input directory is checked before the job starts (a missing one would otherwise make
+     * a bounded job fail and restart); remote ones are checked by the job, where the file system
+     * plugins are.
+     */
+    private static void checkLocalInput(UsageConfig usage) {
+        if (usage.input() == null) {
+            return;
+        }
+        URI uri = new org.apache.flink.core.fs.Path(usage.input()).toUri();
+        if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
+            Path local = Path.of(uri.getPath());
+            if (!Files.isDirectory(local)) {
+                throw new ConfigException(
+                        UsageConfig.INPUT + "=" + usage.input() + " is not an existing directory");
+            }
         }
     }
 

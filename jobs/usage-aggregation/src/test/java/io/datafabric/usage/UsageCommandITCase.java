@@ -96,6 +96,12 @@ class UsageCommandITCase {
             System.setErr(old);
         }
         assertThat(code).isEqualTo(2);
+        assertThat(
+                        new CommandLine(new UsageCommand())
+                                .execute(
+                                        "--input", dir.resolve("missing").toString(),
+                                        "--jdbc-url", PG.jdbcUrl()))
+                .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("jdbc.url is required")
                 .contains("usage.input")

@@ -48,7 +48,7 @@ class UsageSavepointITCase {
         Migrations.apply(new JdbcSettings(PG.jdbcUrl(), PG.user(), ""), "usage");
         UsageGenerator generator = new UsageGenerator(2_000);
         generator.generate(
-                new UsageGenerator.Options(dir, 12, 6L << 20, 2_000, 21, 0, 100_000, "first"),
+                new UsageGenerator.Options(dir, 16, 6L << 20, 2_000, 21, 0, 100_000, "first"),
                 null);
         UsageConfig config =
                 UsageTestData.config(
@@ -85,12 +85,12 @@ class UsageSavepointITCase {
         try {
             await().atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(300))
-                    .until(() -> UsageTestData.completedFiles(PG) == 15);
+                    .until(() -> UsageTestData.completedFiles(PG) == 19);
         } finally {
             client.cancel(second).get();
         }
 
-        assertThat(completedAtStop).as("the stop came before the end").isLessThan(12);
+        assertThat(completedAtStop).as("the stop came before the end").isLessThan(16);
         assertThat(UsageTestData.totals(PG))
                 .isEqualTo(UsageTestData.expected(generator, 2_000, Map.of()));
         try (Connection c = PG.connect()) {

@@ -3,6 +3,8 @@ package io.datafabric.replication.exec;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.datafabric.drms.graph.ConnectionSpec;
+import io.datafabric.drms.sql.Database;
+import io.datafabric.drms.sql.SqlDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -29,6 +31,11 @@ public final class ConnectionPools implements AutoCloseable {
     /** A connection to the database; the caller closes it (back to the pool). */
     public Connection connect(ConnectionSpec spec) throws SQLException {
         return pool(spec).getConnection();
+    }
+
+    /** The database as drms-core's loaders take it: its pool and its dialect. */
+    public Database database(ConnectionSpec spec) throws SQLException {
+        return new Database(spec.name(), pool(spec), SqlDialect.forName(spec.dialect()));
     }
 
     private HikariDataSource pool(ConnectionSpec spec) throws SQLException {

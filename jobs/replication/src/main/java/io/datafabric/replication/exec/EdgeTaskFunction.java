@@ -40,9 +40,6 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EdgeTaskFunction.class);
 
-    /** A chain of follow-up runs ends after this long so the async slot is given back. */
-    private static final long MAX_CHAIN_MS = 60_000;
-
     private final EdgeTaskRunner.Factory runners;
     private final JdbcSettings control;
     private final RetryPolicy retry;
@@ -74,7 +71,11 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
     /** Per-edge bookkeeping, in memory: the executor is the only one running an edge. */
     private static final class EdgeRun {
         boolean running;
-        TaskRequest pending;
+
+        /** The next request, waiting for the running one; later requests merge into it. */
+        TaskRequest follower;
+
+        ResultFuture<TaskOutcome> followerFuture;
         long lastCaughtUp = System.currentTimeMillis();
         Counter rows;
         Counter failures;
@@ -133,29 +134,39 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         EdgeRun run = runs.computeIfAbsent(request.edgeId(), this::newRun);
         synchronized (run) {
             if (run.running) {
-                run.pending = merge(run.pending, request);
-                long now = System.currentTimeMillis();
-                future.complete(
-                        List.of(
-                                new TaskOutcome(
-                                        request.edgeId(),
-                                        "",
-                                        TaskOutcome.COALESCED,
-                                        request.kind(),
-                                        0,
-                                        null,
-                                        null,
-                                        null,
-                                        0,
-                                        null,
-                                        now,
-                                        now,
-                                        false)));
+                if (run.follower == null) {
+                    // Waits for the running task, then runs with its own slot and outcome.
+                    run.follower = request;
+                    run.followerFuture = future;
+                } else {
+                    run.follower = merge(run.follower, request);
+                    long now = System.currentTimeMillis();
+                    future.complete(
+                            List.of(
+                                    new TaskOutcome(
+                                            request.edgeId(),
+                                            "",
+                                            TaskOutcome.COALESCED,
+                                            request.kind(),
+                                            0,
+                                            null,
+                                            null,
+                                            null,
+                                            0,
+                                            null,
+                                            now,
+                                            now,
+                                            false)));
+                }
                 return;
             }
             run.running = true;
             run.inFlight = 1;
         }
+        start(run, request, future);
+    }
+
+    private void start(EdgeRun run, TaskRequest request, ResultFuture<TaskOutcome> future) {
         inFlight.incrementAndGet();
         Chain chain = new Chain(run, future);
         workers.execute(() -> attempt(chain, request, 1));
@@ -199,12 +210,11 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         }
     }
 
-    /** The outcomes of one async element: the request and the follow-ups it absorbed. */
-    private final class Chain {
+    /** One async element being worked on: its edge, its future and its outcome. */
+    private static final class Chain {
         final EdgeRun run;
         final ResultFuture<TaskOutcome> future;
         final List<TaskOutcome> outcomes = new ArrayList<>();
-        final long started = System.currentTimeMillis();
 
         Chain(EdgeRun run, ResultFuture<TaskOutcome> future) {
             this.run = run;
@@ -319,25 +329,22 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                             false));
         }
         TaskRequest next;
+        ResultFuture<TaskOutcome> nextFuture;
         synchronized (chain.run) {
-            next = chain.run.pending;
-            chain.run.pending = null;
-            if (next == null || now - chain.started > MAX_CHAIN_MS) {
-                // Leave a pending follow-up to the edge's next request rather than holding the
-                // slot.
-                chain.run.pending = next;
+            next = chain.run.follower;
+            nextFuture = chain.run.followerFuture;
+            chain.run.follower = null;
+            chain.run.followerFuture = null;
+            if (next == null) {
                 chain.run.running = false;
                 chain.run.inFlight = 0;
-                next = null;
             }
-        }
-        if (next != null) {
-            TaskRequest follow = next;
-            workers.execute(() -> attempt(chain, follow, 1));
-            return;
         }
         inFlight.decrementAndGet();
         chain.future.complete(chain.outcomes);
+        if (next != null) {
+            start(chain.run, next, nextFuture);
+        }
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.datafabric.usage.aggregate;
 
-import java.util.Arrays;
-
 /**
  * A map from non-negative {@code long} keys to {@code long} sums: open addressing with linear
  * probing over two primitive arrays, so adding a line costs no allocation and no boxing.
@@ -12,8 +10,8 @@ public final class LongLongMap {
     private static final long FREE = Long.MIN_VALUE;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
-    private long[] keys;
-    private long[] values;
+    // key at 2i, its sum at 2i+1: a probe touches one cache line, not two
+    private long[] table;
     private int shift;
     private int mask;
     private int size;
@@ -30,42 +28,43 @@ public final class LongLongMap {
      * @return false, leaving the sum unchanged, when the new sum would overflow a signed long
      */
     public boolean add(long key, long delta) {
-        long[] k = keys;
-        int i = (int) ((key * GOLDEN) >>> shift);
+        long[] t = table;
+        int i = (int) ((key * GOLDEN) >>> shift) << 1;
         while (true) {
-            long current = k[i];
+            long current = t[i];
             if (current == key) {
-                long sum = values[i] + delta;
-                if (((values[i] ^ sum) & (delta ^ sum)) < 0) {
+                long old = t[i + 1];
+                long sum = old + delta;
+                if (((old ^ sum) & (delta ^ sum)) < 0) {
                     return false;
                 }
-                values[i] = sum;
+                t[i + 1] = sum;
                 return true;
             }
             if (current == FREE) {
-                k[i] = key;
-                values[i] = delta;
+                t[i] = key;
+                t[i + 1] = delta;
                 if (++size > threshold) {
                     grow();
                 }
                 return true;
             }
-            i = (i + 1) & mask;
+            i = (i + 2) & mask;
         }
     }
 
     /** The sum of a key, or {@code absent} when the key is not in the map. */
     public long get(long key, long absent) {
-        int i = (int) ((key * GOLDEN) >>> shift);
+        int i = (int) ((key * GOLDEN) >>> shift) << 1;
         while (true) {
-            long current = keys[i];
+            long current = table[i];
             if (current == key) {
-                return values[i];
+                return table[i + 1];
             }
             if (current == FREE) {
                 return absent;
             }
-            i = (i + 1) & mask;
+            i = (i + 2) & mask;
         }
     }
 
@@ -79,23 +78,26 @@ public final class LongLongMap {
 
     /** Bytes held by the two arrays. */
     public long memoryBytes() {
-        return 16L * keys.length;
+        return 8L * table.length;
     }
 
     /** Removes every entry, keeping the arrays (so a reused map does not allocate). */
     public void clear() {
         if (size > 0) {
-            Arrays.fill(keys, FREE);
+            long[] t = table;
+            for (int i = 0; i < t.length; i += 2) {
+                t[i] = FREE;
+            }
             size = 0;
         }
     }
 
     /** Calls {@code visitor} for every entry, in no particular order. */
     public void forEach(EntryVisitor visitor) {
-        long[] k = keys;
-        for (int i = 0; i < k.length; i++) {
-            if (k[i] != FREE) {
-                visitor.visit(k[i], values[i]);
+        long[] t = table;
+        for (int i = 0; i < t.length; i += 2) {
+            if (t[i] != FREE) {
+                visitor.visit(t[i], t[i + 1]);
             }
         }
     }
@@ -105,11 +107,11 @@ public final class LongLongMap {
         long[] outKeys = new long[size];
         long[] outValues = new long[size];
         int n = 0;
-        long[] k = keys;
-        for (int i = 0; i < k.length; i++) {
-            if (k[i] != FREE) {
-                outKeys[n] = k[i];
-                outValues[n] = values[i];
+        long[] t = table;
+        for (int i = 0; i < t.length; i += 2) {
+            if (t[i] != FREE) {
+                outKeys[n] = t[i];
+                outValues[n] = t[i + 1];
                 n++;
             }
         }
@@ -123,36 +125,36 @@ public final class LongLongMap {
     }
 
     private static int capacityFor(int expected) {
-        long needed = (long) expected * 2;
-        if (needed > (1 << 30)) {
+        long needed = (long) expected * 4 / 3 + 1;
+        if (needed > (1 << 29)) {
             throw new IllegalArgumentException("map too large: " + expected + " entries");
         }
         return Integer.highestOneBit((int) Math.max(16, needed - 1)) << 1;
     }
 
     private void allocate(int capacity) {
-        keys = new long[capacity];
-        values = new long[capacity];
-        Arrays.fill(keys, FREE);
-        mask = capacity - 1;
+        table = new long[capacity * 2];
+        for (int i = 0; i < table.length; i += 2) {
+            table[i] = FREE;
+        }
+        mask = capacity * 2 - 1;
         shift = 64 - Integer.numberOfTrailingZeros(capacity);
-        threshold = capacity / 2;
+        threshold = capacity / 4 * 3; // linear probing stays short up to 3/4 full
         size = 0;
     }
 
     private void grow() {
-        long[] oldKeys = keys;
-        long[] oldValues = values;
-        allocate(oldKeys.length * 2);
-        for (int j = 0; j < oldKeys.length; j++) {
-            long key = oldKeys[j];
+        long[] old = table;
+        allocate(old.length); // twice the slots: old.length holds two longs per slot
+        for (int j = 0; j < old.length; j += 2) {
+            long key = old[j];
             if (key != FREE) {
-                int i = (int) ((key * GOLDEN) >>> shift);
-                while (keys[i] != FREE) {
-                    i = (i + 1) & mask;
+                int i = (int) ((key * GOLDEN) >>> shift) << 1;
+                while (table[i] != FREE) {
+                    i = (i + 2) & mask;
                 }
-                keys[i] = key;
-                values[i] = oldValues[j];
+                table[i] = key;
+                table[i + 1] = old[j + 1];
                 size++;
             }
         }

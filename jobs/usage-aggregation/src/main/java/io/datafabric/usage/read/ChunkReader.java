@@ -119,14 +119,16 @@ public final class ChunkReader implements Closeable {
             int l = lim;
             long consumer = 0;
             int d;
-            while (i < l && i - pos < 18 && (d = b[i] - '0') >= 0 && d <= 9) {
+            int stop = Math.min(l, pos + 18);
+            while (i < stop && (d = b[i] - '0') >= 0 && d <= 9) {
                 consumer = consumer * 10 + d;
                 i++;
             }
             if (i > pos && i < l && b[i] == ' ') {
                 int amountStart = ++i;
                 long amount = 0;
-                while (i < l && i - amountStart < 18 && (d = b[i] - '0') >= 0 && d <= 9) {
+                stop = Math.min(l, amountStart + 18);
+                while (i < stop && (d = b[i] - '0') >= 0 && d <= 9) {
                     amount = amount * 10 + d;
                     i++;
                 }

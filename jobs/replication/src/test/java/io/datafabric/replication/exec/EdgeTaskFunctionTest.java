@@ -1,0 +1,162 @@
+package io.datafabric.replication.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datafabric.drms.graph.GraphParser;
+import io.datafabric.replication.schedule.TaskRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class EdgeTaskFunctionTest {
+    private static final String DEFINITION =
+            GraphParser.parse(
+                            """
+                            connections:
+                              a: {dialect: postgres, url: "jdbc:postgresql://127.0.0.1/a"}
+                              b: {dialect: postgres, url: "jdbc:postgresql://127.0.0.1/b"}
+                            datasets:
+                              t: {connection: a, table: t, cursor: [id]}
+                            consumers:
+                              e: {dataset: t, target: {connection: b, table: t}, approved: true}
+                            """)
+                    .graph()
+                    .resolve("e")
+                    .toJson();
+
+    /** Behaviour per test, by name: runners are created inside the operator. */
+    static final Map<String, EdgeTaskRunner> RUNNERS = new ConcurrentHashMap<>();
+
+    static List<TaskOutcome> run(String runner, int maxAttempts, List<TaskRequest> requests)
+            throws Exception {
+        EdgeTaskFunction fn =
+                new EdgeTaskFunction(
+                        () -> RUNNERS.get(runner),
+                        null,
+                        new RetryPolicy(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(40)),
+                        8);
+        try (OneInputStreamOperatorTestHarness<TaskRequest, TaskOutcome> h =
+                new OneInputStreamOperatorTestHarness<>(
+                        new AsyncWaitOperatorFactory<>(
+                                fn, 30_000, 10, AsyncDataStream.OutputMode.UNORDERED),
+                        TypeInformation.of(TaskRequest.class)
+                                .createSerializer(new ExecutionConfig()))) {
+            h.open();
+            for (TaskRequest r : requests) {
+                synchronized (h.getCheckpointLock()) {
+                    h.processElement(r, 0);
+                }
+            }
+            synchronized (h.getCheckpointLock()) {
+                h.endInput();
+            }
+            return h.extractOutputValues();
+        }
+    }
+
+    static TaskRequest request(String kind) {
+        return new TaskRequest("e", DEFINITION, kind, "test", 0, "");
+    }
+
+    @Test
+    void failedAttemptsAreRetriedWithBackOff() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        RUNNERS.put(
+                "flaky",
+                (edge, kind) -> {
+                    if (calls.incrementAndGet() < 3) {
+                        throw new IllegalStateException("database restarting");
+                    }
+                    return new TaskReport(7, "a", "b", "7:00ff", true);
+                });
+        List<TaskOutcome> out = run("flaky", 5, List.of(request(TaskRequest.INCREMENTAL)));
+        assertThat(out)
+                .singleElement()
+                .satisfies(
+                        o -> {
+                            assertThat(o.status()).isEqualTo(TaskOutcome.SUCCEEDED);
+                            assertThat(o.attempts()).isEqualTo(3);
+                            assertThat(o.rows()).isEqualTo(7);
+                            assertThat(o.dataset()).isEqualTo("t");
+                        });
+    }
+
+    @Test
+    void afterTheLastAttemptTheTaskFails() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        RUNNERS.put(
+                "down",
+                (edge, kind) -> {
+                    calls.incrementAndGet();
+                    throw new ValidationMismatchException("e", "3 rows vs 2 rows");
+                });
+        List<TaskOutcome> out = run("down", 3, List.of(request(TaskRequest.INCREMENTAL)));
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(out)
+                .singleElement()
+                .satisfies(
+                        o -> {
+                            assertThat(o.status()).isEqualTo(TaskOutcome.FAILED);
+                            assertThat(o.attempts()).isEqualTo(3);
+                            assertThat(o.error()).contains("source and target differ");
+                        });
+    }
+
+    @Test
+    void requestsForARunningEdgeWaitOrMerge() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        List<String> kinds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RUNNERS.put(
+                "slow",
+                (edge, kind) -> {
+                    maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    kinds.add(kind);
+                    release.await(10, TimeUnit.SECONDS);
+                    running.decrementAndGet();
+                    return new TaskReport(1, null, null, null, true);
+                });
+        Thread releaser =
+                new Thread(
+                        () -> {
+                            try {
+                                Thread.sleep(300);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            release.countDown();
+                        });
+        releaser.start();
+        List<TaskOutcome> out =
+                run(
+                        "slow",
+                        1,
+                        List.of(
+                                request(TaskRequest.INCREMENTAL),
+                                request(TaskRequest.INCREMENTAL),
+                                request(TaskRequest.SNAPSHOT),
+                                request(TaskRequest.INCREMENTAL)));
+        releaser.join();
+        assertThat(maxRunning.get()).isEqualTo(1);
+        // the first runs; the second waits and absorbs the snapshot and the last request
+        assertThat(kinds).containsExactly(TaskRequest.INCREMENTAL, TaskRequest.SNAPSHOT);
+        assertThat(out)
+                .extracting(TaskOutcome::status)
+                .containsExactlyInAnyOrder(
+                        TaskOutcome.SUCCEEDED,
+                        TaskOutcome.SUCCEEDED,
+                        TaskOutcome.COALESCED,
+                        TaskOutcome.COALESCED);
+    }
+}
