@@ -105,6 +105,7 @@ def dump(path, show_bodies):
     heap = index_offset + 40 * count
     heap_length = index_offset + index_length - heap
     previous = None
+    layout = []
     print("%s: %d bytes, %d entries, META %d+%d, INDEX %d+%d" % (path, n, count, meta_offset, meta_length, index_offset, index_length))
     for i in range(count):
         data_offset, size, m_offset, m_length, crc, name_offset, name_length, flags = struct.unpack_from("<QqQIIIHH", b, index_offset + 40 * i)
@@ -131,9 +132,19 @@ def dump(path, show_bodies):
         else:
             body = b[data_offset:data_offset + size]
         check(crc32c(body) == crc, "body of %r fails its checksum" % name)
+        layout.append((m_offset, m_length, flags, data_offset, size))
         print("%d\t%s\t%d\t%08x\tflags=%d\tcontent-type=%r\tref=%r\tattributes=%r" % (i, name, size, crc, flags, meta[4], meta[5], meta[6]))
         if show_bodies:
             print("\t" + body.hex())
+    # Tiling (SPEC.md section 4): in META order, records tile META and inline bodies tile DATA.
+    meta_at, data_at = meta_offset, 16
+    for m_offset, m_length, flags, data_offset, size in sorted(layout):
+        check(m_offset == meta_at, "META records do not tile META at offset %d" % meta_at)
+        meta_at += m_length
+        if not flags & 1:
+            check(data_offset == data_at, "bodies do not tile DATA at offset %d" % data_at)
+            data_at += size
+    check(meta_at == index_offset and data_at == meta_offset, "bytes no entry accounts for")
     print("OK")
 
 

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -238,7 +237,7 @@ public final class DesReader implements Closeable {
         if (slot < 0) {
             return Optional.empty();
         }
-        MetaRecord meta = index.meta(slot);
+        MetaRecord meta = meta(index, slot);
         return Optional.of(
                 new FileStat(
                         meta.name(),
@@ -306,8 +305,17 @@ public final class DesReader implements Closeable {
         }
     }
 
+    /** The META record of a slot, checked against it; errors name this shard. */
+    private MetaRecord meta(ShardIndex index, int slot) throws DesFormatException {
+        try {
+            return index.meta(slot);
+        } catch (DesFormatException e) {
+            throw new DesFormatException(source.id() + ": " + e.getMessage(), e);
+        }
+    }
+
     private RangeSource openSide(ShardIndex index, int slot) throws IOException {
-        String ref = index.meta(slot).bigFileRef();
+        String ref = meta(index, slot).bigFileRef();
         try {
             return source.openSibling(ref);
         } catch (NoSuchFileException e) {
@@ -357,40 +365,18 @@ public final class DesReader implements Closeable {
             throw new DesFormatException(source.id() + ": " + e.getMessage(), e);
         }
         int count = index.entryCount();
-        // Offsets copied into arrays once: sorting through IndexSlot objects would allocate two
-        // per comparison.
-        long[] metaOffsets = new long[count];
-        long[] dataOffsets = new long[count];
-        long[] sizes = new long[count];
-        List<Integer> inline = new ArrayList<>();
-        List<Integer> big = new ArrayList<>();
-        List<Integer> byMeta = new ArrayList<>(count);
+        // Entries in META order: META offset (below 2^31, META is held in one array) in the high
+        // half, slot number in the low half, so one primitive sort orders them.
+        long[] byMeta = new long[count];
         for (int i = 0; i < count; i++) {
-            index.meta(i);
-            IndexSlot s = index.slot(i);
-            metaOffsets[i] = s.metaOffset();
-            dataOffsets[i] = s.dataOffset();
-            sizes[i] = s.size();
-            (s.bigFile() ? big : inline).add(i);
-            byMeta.add(i);
+            meta(index, i);
+            byMeta[i] = (index.slot(i).metaOffset() - footer.metaOffset()) << 32 | i;
         }
-        byMeta.sort(Comparator.comparingLong(i -> metaOffsets[i]));
-        long expected = footer.metaOffset();
-        for (int i : byMeta) {
-            if (metaOffsets[i] != expected) {
-                throw new DesFormatException(
-                        source.id() + ": META records do not tile META at offset " + expected);
-            }
-            expected += index.slot(i).metaLength();
-        }
-        if (expected != footer.indexOffset()) {
-            throw new DesFormatException(source.id() + ": META has bytes no record accounts for");
-        }
-        // An empty body shares its offset with the next body; order it first.
-        inline.sort(
-                Comparator.<Integer>comparingLong(i -> dataOffsets[i])
-                        .thenComparingLong(i -> sizes[i]));
+        Arrays.sort(byMeta);
+        List<Integer> big = new ArrayList<>();
         byte[] buffer = new byte[64 << 10];
+        long expectedMeta = footer.metaOffset();
+        long at = DesFormat.HEADER_LENGTH;
         long inlineBytes = 0;
         try (InputStream data =
                 new RangeInputStream(
@@ -398,24 +384,40 @@ public final class DesReader implements Closeable {
                         DesFormat.HEADER_LENGTH,
                         footer.metaOffset() - DesFormat.HEADER_LENGTH,
                         chunkSize)) {
-            long at = DesFormat.HEADER_LENGTH;
-            for (int i : inline) {
-                if (dataOffsets[i] != at) {
+            for (long key : byMeta) {
+                int i = (int) key;
+                IndexSlot s = index.slot(i);
+                if (s.metaOffset() != expectedMeta) {
+                    throw new DesFormatException(
+                            source.id()
+                                    + ": META records do not tile META at offset "
+                                    + expectedMeta);
+                }
+                expectedMeta += s.metaLength();
+                if (s.bigFile()) {
+                    big.add(i);
+                    continue;
+                }
+                // Bodies are in DATA in the order their records are in META.
+                if (s.dataOffset() != at) {
                     throw new DesFormatException(
                             source.id() + ": bodies do not tile DATA at offset " + at);
                 }
                 checkBody(index, i, data, buffer);
-                at += sizes[i];
-                inlineBytes += sizes[i];
+                at += s.size();
+                inlineBytes += s.size();
             }
-            if (at != footer.metaOffset()) {
-                throw new DesFormatException(
-                        source.id() + ": DATA has bytes no entry accounts for after offset " + at);
-            }
+        }
+        if (expectedMeta != footer.indexOffset()) {
+            throw new DesFormatException(source.id() + ": META has bytes no record accounts for");
+        }
+        if (at != footer.metaOffset()) {
+            throw new DesFormatException(
+                    source.id() + ": DATA has bytes no entry accounts for after offset " + at);
         }
         long bigBytes = 0;
         for (int i : big) {
-            long size = sizes[i];
+            long size = index.slot(i).size();
             try (RangeSource side = openSide(index, i)) {
                 if (side.size() != size) {
                     throw new DesFormatException(

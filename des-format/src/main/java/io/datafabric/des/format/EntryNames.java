@@ -65,7 +65,9 @@ public final class EntryNames {
                 return "contains an unpaired surrogate (not encodable as UTF-8)";
             }
         }
-        if (name.getBytes(StandardCharsets.UTF_8).length > DesFormat.MAX_NAME_BYTES) {
+        // A char takes at most 3 UTF-8 bytes, so only long names need encoding to be measured.
+        if (name.length() > DesFormat.MAX_NAME_BYTES / 3
+                && name.getBytes(StandardCharsets.UTF_8).length > DesFormat.MAX_NAME_BYTES) {
             return "longer than " + DesFormat.MAX_NAME_BYTES + " UTF-8 bytes";
         }
         for (int i = 0; i < name.length(); i++) {

@@ -1,7 +1,6 @@
 package io.datafabric.des.format;
 
 import io.datafabric.des.DesFormatException;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -36,37 +35,38 @@ public record MetaRecord(
         byte[] nameBytes = utf8(name);
         byte[] typeBytes = utf8(contentType);
         byte[] refBytes = utf8(bigFileRef);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + nameBytes.length);
-        ByteBuffer fixed = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        writeU16(out, nameBytes.length);
-        out.writeBytes(nameBytes);
-        out.writeBytes(fixed.putLong(0, size).array());
-        out.write(fixed.putInt(0, crc32c).array(), 0, 4);
-        writeU16(out, flags);
-        writeU16(out, typeBytes.length);
-        out.writeBytes(typeBytes);
-        writeU16(out, refBytes.length);
-        out.writeBytes(refBytes);
-        writeU16(out, attributes.size());
+        List<byte[]> attributeBytes = new ArrayList<>(attributes.size() * 2);
+        int length =
+                2 + nameBytes.length + 8 + 4 + 2 + 2 + typeBytes.length + 2 + refBytes.length + 2;
         for (Map.Entry<String, String> attribute : attributes.entrySet()) {
             byte[] key = utf8(attribute.getKey());
             byte[] value = utf8(attribute.getValue());
-            writeU16(out, key.length);
-            out.writeBytes(key);
-            out.write(fixed.putInt(0, value.length).array(), 0, 4);
-            out.writeBytes(value);
+            attributeBytes.add(key);
+            attributeBytes.add(value);
+            length += 2 + key.length + 4 + value.length;
         }
-        if (out.size() > DesFormat.MAX_META_RECORD_BYTES) {
+        if (length > DesFormat.MAX_META_RECORD_BYTES) {
             throw new IllegalArgumentException(
                     "metadata of '"
                             + name
                             + "' takes "
-                            + out.size()
+                            + length
                             + " bytes, more than the "
                             + DesFormat.MAX_META_RECORD_BYTES
                             + " a META record may hold");
         }
-        return out.toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        putU16(out, nameBytes.length).put(nameBytes);
+        out.putLong(size).putInt(crc32c);
+        putU16(out, flags);
+        putU16(out, typeBytes.length).put(typeBytes);
+        putU16(out, refBytes.length).put(refBytes);
+        putU16(out, attributes.size());
+        for (int i = 0; i < attributeBytes.size(); i += 2) {
+            putU16(out, attributeBytes.get(i).length).put(attributeBytes.get(i));
+            out.putInt(attributeBytes.get(i + 1).length).put(attributeBytes.get(i + 1));
+        }
+        return out.array();
     }
 
     /**
@@ -181,12 +181,11 @@ public record MetaRecord(
                 attributes);
     }
 
-    private static void writeU16(ByteArrayOutputStream out, int value) {
+    private static ByteBuffer putU16(ByteBuffer out, int value) {
         if (value < 0 || value > 0xFFFF) {
             throw new IllegalArgumentException("length " + value + " does not fit 16 bits");
         }
-        out.write(value & 0xFF);
-        out.write(value >>> 8);
+        return out.putShort((short) value);
     }
 
     /** Bounds-checked little-endian reads inside one record. */

@@ -38,6 +38,9 @@ public final class CursorStore {
 
     /** Creates the table when missing. */
     public void ensureTable(Connection c) throws SQLException {
+        if (new io.datafabric.drms.sql.SchemaIntrospector(dialect).find(c, table).isPresent()) {
+            return;
+        }
         String ddl =
                 new TableDdl(dialect)
                         .createTable(

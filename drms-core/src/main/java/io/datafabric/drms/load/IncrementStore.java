@@ -76,11 +76,16 @@ public final class IncrementStore {
         List<String> indexCols = new ArrayList<>();
         indexCols.add(BATCH_ID);
         indexCols.addAll(target.primaryKey());
+        SchemaIntrospector introspector = new SchemaIntrospector(dialect);
+        java.util.Optional<TableSchema> existing = introspector.find(c, name);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
         try (Statement st = c.createStatement()) {
             st.execute(ddl.createTable(name, columnsFor(target), List.of()));
             st.execute(ddl.createIndex(indexName(name), name, indexCols));
         }
-        return new SchemaIntrospector(dialect).require(c, name);
+        return introspector.require(c, name);
     }
 
     /** A short, stable index name (index names share the schema's namespace in PostgreSQL). */

@@ -146,11 +146,18 @@ abstract class BaseDialect implements SqlDialect {
             case Types.LONGVARCHAR, Types.LONGNVARCHAR, Types.CLOB, Types.NCLOB -> ColumnType.TEXT;
             case Types.DATE -> ColumnType.DATE;
             case Types.TIME -> ColumnType.TIME;
-            case Types.TIMESTAMP -> ColumnType.TIMESTAMP;
+            case Types.TIMESTAMP ->
+                    zoned(c.typeName()) ? ColumnType.TIMESTAMPTZ : ColumnType.TIMESTAMP;
             case Types.TIMESTAMP_WITH_TIMEZONE -> ColumnType.TIMESTAMPTZ;
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> ColumnType.BYTES;
             default -> ColumnType.other(c.typeName() == null ? "unknown" : c.typeName(), dialect);
         };
+    }
+
+    /** Drivers report zoned timestamps as Types.TIMESTAMP with a telling type name. */
+    private static boolean zoned(String typeName) {
+        String t = typeName == null ? "" : typeName.toLowerCase(java.util.Locale.ROOT);
+        return t.contains("time zone") || t.contains("timestamptz") || t.contains("tz");
     }
 
     /** DECIMAL DDL clamped to what the dialect accepts. */

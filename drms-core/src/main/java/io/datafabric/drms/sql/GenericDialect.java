@@ -61,6 +61,16 @@ public final class GenericDialect extends BaseDialect {
     }
 
     @Override
+    public Object read(java.sql.ResultSet rs, int i, ColumnType type) throws SQLException {
+        if (type.kind() == ColumnType.Kind.TIMESTAMP) {
+            // Not every driver converts to java.time; Timestamp is the JDBC 1 common ground.
+            java.sql.Timestamp t = rs.getTimestamp(i);
+            return t == null ? null : t.toLocalDateTime();
+        }
+        return super.read(rs, i, type);
+    }
+
+    @Override
     public String limitClause(int rows) {
         if (rows <= 0) {
             throw new IllegalArgumentException("limit must be positive: " + rows);

@@ -357,7 +357,7 @@ public final class Values {
             return v.toString();
         }
         if (v instanceof BigDecimal d) {
-            return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+            return plainWithoutTrailingZeros(d);
         }
         if (v instanceof BigInteger i) {
             return i.toString();
@@ -372,6 +372,15 @@ public final class Values {
         }
         if (v instanceof Boolean b) {
             return b ? "true" : "false";
+        }
+        if (v instanceof LocalDateTime t) {
+            return formatTimestamp(t);
+        }
+        if (v instanceof OffsetDateTime t) {
+            return formatTimestamp(
+                    t.getOffset().equals(ZoneOffset.UTC)
+                            ? t.toLocalDateTime()
+                            : t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
         }
         if (v instanceof LocalDateTime
                 || v instanceof OffsetDateTime
@@ -404,6 +413,76 @@ public final class Values {
             throw new IllegalArgumentException("null has no canonical text");
         }
         return v.toString();
+    }
+
+    /** Same text as {@code stripTrailingZeros().toPlainString()}, without the intermediate. */
+    private static String plainWithoutTrailingZeros(BigDecimal d) {
+        if (d.signum() == 0) {
+            return "0";
+        }
+        if (d.scale() <= 0) {
+            return d.toPlainString();
+        }
+        String s = d.toPlainString();
+        int end = s.length();
+        while (s.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (s.charAt(end - 1) == '.') {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
+    /** {@code uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'} written by hand (hot in checksums). */
+    private static String formatTimestamp(LocalDateTime t) {
+        int year = t.getYear();
+        if (year < 0 || year > 9999) {
+            return CANONICAL_TIMESTAMP.format(t);
+        }
+        char[] c = new char[27];
+        digits(c, 0, year, 4);
+        c[4] = '-';
+        digits(c, 5, t.getMonthValue(), 2);
+        c[7] = '-';
+        digits(c, 8, t.getDayOfMonth(), 2);
+        c[10] = 'T';
+        digits(c, 11, t.getHour(), 2);
+        c[13] = ':';
+        digits(c, 14, t.getMinute(), 2);
+        c[16] = ':';
+        digits(c, 17, t.getSecond(), 2);
+        c[19] = '.';
+        digits(c, 20, t.getNano() / 1000, 6);
+        c[26] = 'Z';
+        return new String(c);
+    }
+
+    private static void digits(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    /** Whether {@code v} is already of the Java class {@link #coerce} gives for {@code type}. */
+    public static boolean hasClassOf(Object v, ColumnType type) {
+        return switch (type.kind()) {
+            case BIGINT -> v instanceof Long;
+            case INTEGER, SMALLINT -> v instanceof Integer;
+            case DECIMAL -> v instanceof BigDecimal;
+            case DOUBLE -> v instanceof Double;
+            case REAL -> v instanceof Float;
+            case BOOLEAN -> v instanceof Boolean;
+            case CHAR, VARCHAR, TEXT, JSON, OTHER -> v instanceof String;
+            case UUID -> v instanceof UUID;
+            case DATE -> v instanceof LocalDate;
+            case TIME -> v instanceof LocalTime;
+            case TIMESTAMP -> v instanceof LocalDateTime;
+            case TIMESTAMPTZ ->
+                    v instanceof OffsetDateTime o && o.getOffset().equals(ZoneOffset.UTC);
+            case BYTES -> v instanceof byte[];
+        };
     }
 
     /**

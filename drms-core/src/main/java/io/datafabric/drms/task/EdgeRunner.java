@@ -531,21 +531,29 @@ public final class EdgeRunner {
                 List<Object[]> upserts = new ArrayList<>();
                 List<Object[]> deletes = new ArrayList<>();
                 List<Object[]> reread = new ArrayList<>();
+                List<Object[]> rereadDeletes = new ArrayList<>();
                 for (int i = 0; i < ch.changes().size(); i++) {
                     Change change = ch.changes().get(i);
+                    boolean again =
+                            reached != null
+                                    && compareTuples(ch.cursorsOfRows().get(i), reached) <= 0;
                     if (!change.upsert()) {
-                        deletes.add(change.key());
-                    } else if (reached != null
-                            && compareTuples(ch.cursorsOfRows().get(i), reached) <= 0) {
+                        (again ? rereadDeletes : deletes).add(change.key());
+                    } else if (again) {
                         reread.add(change.row());
                     } else {
                         upserts.add(change.row());
                     }
                 }
+                // Rows read again inside the look-back window: only what the target lacks or
+                // holds differently is written (and staged) again.
                 if (!reread.isEmpty()) {
                     List<Object[]> changed = changedInTarget(reread);
                     skipped += reread.size() - changed.size();
                     upserts.addAll(changed);
+                }
+                if (!rereadDeletes.isEmpty()) {
+                    deletes.addAll(presentInTarget(rereadDeletes));
                 }
                 List<Object> newest =
                         reached == null || compareTuples(ch.last(), reached) > 0
@@ -558,13 +566,19 @@ public final class EdgeRunner {
                                 : new EdgeCursor.Position(cursorNames, EdgeCursor.encode(newest));
                 EdgeCursor next = cursor.withPosition(newPos);
                 List<Object[]> gone = new ArrayList<>();
-                commit(
-                        (c, stage) -> {
-                            gone.addAll(writer.delete(c, target, deletes, stage));
-                            writer.upsert(c, target, upserts, stage);
-                            return new Outcome(
-                                    next, upserts.size(), gone.size(), BatchInfo.Kind.INCREMENT);
-                        });
+                boolean noop = upserts.isEmpty() && deletes.isEmpty() && newPos.equals(pos);
+                if (!noop) {
+                    commit(
+                            (c, stage) -> {
+                                gone.addAll(writer.delete(c, target, deletes, stage));
+                                writer.upsert(c, target, upserts, stage);
+                                return new Outcome(
+                                        next,
+                                        upserts.size(),
+                                        gone.size(),
+                                        BatchInfo.Kind.INCREMENT);
+                            });
+                }
                 for (Object[] k : gone) {
                     touch(k);
                 }
@@ -639,6 +653,46 @@ public final class EdgeRunner {
                 }
             }
             return changed;
+        }
+
+        /** Of keys (target key order), those present in the target. */
+        private List<Object[]> presentInTarget(List<Object[]> keys) throws SQLException {
+            List<Column> keyDefs = slice.table().primaryKeyColumns();
+            int[] idx = new int[keyDefs.size()];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = i;
+            }
+            java.util.Set<String> present = new java.util.HashSet<>();
+            List<String> key = target.table().primaryKey();
+            List<Column> targetKeyDefs = target.table().primaryKeyColumns();
+            SqlDialect d = task.target().dialect();
+            for (int from = 0; from < keys.size(); from += 500) {
+                List<List<Object>> part = new ArrayList<>();
+                for (Object[] k : keys.subList(from, Math.min(keys.size(), from + 500))) {
+                    part.add(Arrays.asList(k));
+                }
+                SqlQuery q = Select.from(target.table()).columns(key).keyIn(key, part).render(d);
+                try (Connection c = task.target().connect();
+                        PreparedStatement ps = c.prepareStatement(q.sql())) {
+                    q.bind(ps, d);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Object[] k = new Object[key.size()];
+                            for (int i = 0; i < k.length; i++) {
+                                k[i] = d.read(rs, i + 1, targetKeyDefs.get(i).type());
+                            }
+                            present.add(keyIdentity(k, idx, keyDefs));
+                        }
+                    }
+                }
+            }
+            List<Object[]> out = new ArrayList<>();
+            for (Object[] k : keys) {
+                if (present.contains(keyIdentity(k, idx, keyDefs))) {
+                    out.add(k);
+                }
+            }
+            return out;
         }
 
         private String keyIdentity(Object[] row, int[] keyIdx, List<Column> keyDefs) {

@@ -2,7 +2,6 @@ package io.datafabric.drms.validate;
 
 import io.datafabric.drms.sql.ColumnType;
 import io.datafabric.drms.sql.Values;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -30,34 +29,85 @@ public final class RowHasher {
 
     /** The canonical text of a row. */
     public String canonicalText(Object[] row) {
-        if (row.length != types.size()) {
-            throw new IllegalArgumentException(
-                    "row has " + row.length + " values, expected " + types.size());
-        }
+        checkWidth(row);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < row.length; i++) {
             if (row[i] == null) {
                 sb.append('-');
             } else {
-                ColumnType t = types.get(i);
-                String text = Values.canonical(Values.coerce(row[i], t), t);
+                String text = text(row[i], types.get(i));
                 sb.append(text.length()).append(':').append(text);
             }
         }
         return sb.toString();
     }
 
+    /**
+     * {@code hashText(canonicalText(row))}, computed while walking the row (FNV-1a is a stream
+     * hash, so the pieces can be fed one after the other without building the text).
+     */
     public long hash(Object[] row) {
-        return hashText(canonicalText(row));
+        checkWidth(row);
+        long h = FNV_OFFSET;
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] == null) {
+                h = (h ^ '-') * FNV_PRIME;
+            } else {
+                String text = text(row[i], types.get(i));
+                h = feed(h, Integer.toString(text.length()));
+                h = (h ^ ':') * FNV_PRIME;
+                h = feed(h, text);
+            }
+        }
+        return fmix(h);
+    }
+
+    private void checkWidth(Object[] row) {
+        if (row.length != types.size()) {
+            throw new IllegalArgumentException(
+                    "row has " + row.length + " values, expected " + types.size());
+        }
+    }
+
+    private static String text(Object v, ColumnType t) {
+        return Values.canonical(Values.hasClassOf(v, t) ? v : Values.coerce(v, t), t);
     }
 
     /** FNV-1a 64 of the UTF-8 bytes of {@code text}, then fmix64. */
     public static long hashText(String text) {
-        long h = FNV_OFFSET;
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            h ^= (b & 0xff);
-            h *= FNV_PRIME;
+        return fmix(feed(FNV_OFFSET, text));
+    }
+
+    /** Feeds the UTF-8 encoding of {@code s} (lone surrogates as '?', like String.getBytes). */
+    private static long feed(long h, String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                h = (h ^ c) * FNV_PRIME;
+            } else if (c < 0x800) {
+                h = (h ^ (0xc0 | (c >> 6))) * FNV_PRIME;
+                h = (h ^ (0x80 | (c & 0x3f))) * FNV_PRIME;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < n
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                h = (h ^ (0xf0 | (cp >> 18))) * FNV_PRIME;
+                h = (h ^ (0x80 | ((cp >> 12) & 0x3f))) * FNV_PRIME;
+                h = (h ^ (0x80 | ((cp >> 6) & 0x3f))) * FNV_PRIME;
+                h = (h ^ (0x80 | (cp & 0x3f))) * FNV_PRIME;
+            } else if (Character.isSurrogate(c)) {
+                h = (h ^ '?') * FNV_PRIME;
+            } else {
+                h = (h ^ (0xe0 | (c >> 12))) * FNV_PRIME;
+                h = (h ^ (0x80 | ((c >> 6) & 0x3f))) * FNV_PRIME;
+                h = (h ^ (0x80 | (c & 0x3f))) * FNV_PRIME;
+            }
         }
+        return h;
+    }
+
+    private static long fmix(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

@@ -52,6 +52,35 @@ class RowHasherTest {
     }
 
     @Test
+    void streamedHashEqualsTheHashOfTheCanonicalText() {
+        RowHasher h = new RowHasher(TYPES);
+        Object[] row = {
+            -5L,
+            new BigDecimal("-0.10"),
+            OffsetDateTime.of(9, 1, 2, 3, 4, 5, 999_999_999, ZoneOffset.ofHours(-3)),
+            false,
+            "[1, {\"z\": \"\u00e9\"}]",
+            UUID.randomUUID(),
+            "\u4e2d\uD83D\uDE00\uD800x",
+            "\u0000\u007f\u0080\u07ff\u0800\uffff"
+        };
+        String text = h.canonicalText(row);
+        assertThat(h.hash(row)).isEqualTo(RowHasher.hashText(text));
+        assertThat(text).contains("0009-01-02T06:04:05.999999Z", "-0.1");
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long fnv = 0xcbf29ce484222325L;
+        for (byte b : utf8) {
+            fnv = (fnv ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        fnv ^= fnv >>> 33;
+        fnv *= 0xff51afd7ed558ccdL;
+        fnv ^= fnv >>> 33;
+        fnv *= 0xc4ceb9fe1a85ec53L;
+        fnv ^= fnv >>> 33;
+        assertThat(RowHasher.hashText(text)).isEqualTo(fnv);
+    }
+
+    @Test
     void nullEmptyAndFieldBoundariesAreDistinct() {
         RowHasher h = new RowHasher(List.of(ColumnType.TEXT, ColumnType.TEXT));
         assertThat(h.hash(new Object[] {null, "x"})).isNotEqualTo(h.hash(new Object[] {"", "x"}));

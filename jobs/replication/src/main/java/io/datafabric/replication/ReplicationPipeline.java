@@ -12,6 +12,8 @@ import io.datafabric.replication.schedule.TaskRequest;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -61,6 +63,13 @@ public final class ReplicationPipeline {
             EdgeTaskRunner.Factory runners,
             String runId) {
         env.getConfig().disableGenericTypes();
+        if (runId != null) {
+            // A bounded run ends when its edges converged; waiting for one more checkpoint after
+            // the sources finished would only delay the exit (no sink here is transactional).
+            Configuration c = new Configuration();
+            c.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
+            env.configure(c);
+        }
         DataStream<ControlEvent> controlEvents =
                 env.addSource(control, "drms control plane", TypeInformation.of(ControlEvent.class))
                         .uid(UID_CONTROL)

@@ -13,6 +13,7 @@ import io.datafabric.usage.read.SplitPlanner;
 import io.datafabric.usage.sink.UsageSink;
 import io.datafabric.usage.source.DirectorySourceOptions;
 import io.datafabric.usage.source.UsageFileSource;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -72,6 +73,11 @@ public final class UsagePipeline {
 
     /** Checkpointing, max parallelism, parallelism, no generic types. */
     public void configure(StreamExecutionEnvironment env) {
+        if (config.bounded()) {
+            // a backfill: read everything, then commit once at the end, without waiting for a
+            // periodic checkpoint to carry the last increments
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        }
         env.enableCheckpointing(
                 config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getConfig().disableGenericTypes();

@@ -109,22 +109,28 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
             }
         }
         b.mode(mode)
-                .deleteDiff(converge)
                 .validation(converge ? EdgeTask.Validation.FULL : EdgeTask.Validation.WINDOW)
                 .maxDuration(slice);
-        EdgeTask task = b.build();
-        TaskResult r = runner.run(task);
+        TaskResult r = runner.run(b.build());
         long rows = r.rowsUpserted() + r.rowsDeleted();
         String cursorFrom = r.cursorFrom();
-        long deadline = System.nanoTime() + convergeLimit.toNanos();
-        // A converge run goes on, slice after slice, until it caught up (bounded in time).
-        while (converge && !r.caughtUp() && System.nanoTime() < deadline) {
-            if (mode == EdgeTask.Mode.SNAPSHOT) {
-                task = b.mode(EdgeTask.Mode.INCREMENTAL).build();
-                mode = EdgeTask.Mode.INCREMENTAL;
+        if (converge) {
+            // Slice after slice until caught up (bounded in time); then, only when the whole
+            // slice and the target differ, a primary-key diff removes what the target has beyond
+            // the slice (hard deletes at a source without soft-delete column).
+            if (edge.mode() == ReplicationMode.INCREMENTAL) {
+                b.mode(EdgeTask.Mode.INCREMENTAL);
             }
-            r = runner.run(task);
-            rows += r.rowsUpserted() + r.rowsDeleted();
+            long deadline = System.nanoTime() + convergeLimit.toNanos();
+            boolean diffed = false;
+            while (System.nanoTime() < deadline && (!r.caughtUp() || !diffed && mismatch(r))) {
+                if (r.caughtUp()) {
+                    b.deleteDiff(true);
+                    diffed = true;
+                }
+                r = runner.run(b.build());
+                rows += r.rowsUpserted() + r.rowsDeleted();
+            }
         }
         String checksum = null;
         if (r.validation() != null) {
@@ -139,6 +145,10 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
                     "edge " + edge.edge() + " did not catch up within " + convergeLimit);
         }
         return new TaskReport(rows, cursorFrom, r.cursorTo(), checksum, r.caughtUp());
+    }
+
+    private static boolean mismatch(TaskResult r) {
+        return r.validation() != null && !r.validation().matches();
     }
 
     /**

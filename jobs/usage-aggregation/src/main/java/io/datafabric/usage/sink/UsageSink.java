@@ -77,7 +77,10 @@ public final class UsageSink
                         CommittableMessageTypeInfo.of(UsageCommittableSerializer::new))
                 .name("usage-ledger-stamp")
                 .uid("usage-ledger-stamp")
-                .setParallelism(1);
+                .setParallelism(1)
+                // the committer in a task of its own: while a commit runs, the writer keeps
+                // summing and the readers keep reading
+                .startNewChain();
     }
 
     /** Copies the checkpoint id Flink attaches to a committable into the committable itself. */
