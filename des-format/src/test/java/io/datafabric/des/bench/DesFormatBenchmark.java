@@ -84,29 +84,40 @@ public final class DesFormatBenchmark {
         Path tarball = work.resolve("input.tar");
         double[] desSeconds = new double[runs];
         double[] tarSeconds = new double[runs];
+        double[] desCpu = new double[runs];
+        double[] tarCpu = new double[runs];
         for (int run = 0; run < runs; run++) {
             // Alternate which goes first, so neither always gets the warmer page cache.
             boolean desFirst = run % 2 == 0;
             for (int step = 0; step < 2; step++) {
                 if ((step == 0) == desFirst) {
                     Files.deleteIfExists(shard);
+                    // Start with no dirty pages, so neither pays for the other's writeback.
+                    sync();
+                    long cpu = processCpuNanos();
                     desSeconds[run] = time(() -> pack(input, shard));
+                    desCpu[run] = (processCpuNanos() - cpu) / 1e9;
                 } else {
                     Files.deleteIfExists(tarball);
-                    tarSeconds[run] = time(() -> tar(input, tarball));
+                    sync();
+                    double[] cpu = new double[1];
+                    tarSeconds[run] = time(() -> cpu[0] = tar(input, tarball));
+                    tarCpu[run] = cpu[0];
                 }
             }
             System.out.printf(
                     Locale.ROOT,
-                    "run %d: des %.2f s, tar %.2f s%n",
+                    "run %d: des %.2f s (cpu %.2f s), tar %.2f s (cpu %.2f s)%n",
                     run + 1,
                     desSeconds[run],
-                    tarSeconds[run]);
+                    desCpu[run],
+                    tarSeconds[run],
+                    tarCpu[run]);
         }
         double des = median(desSeconds);
         double tar = median(tarSeconds);
         // Several GB were just written: let writeback finish so it does not disturb the reads.
-        new ProcessBuilder("sync").inheritIO().start().waitFor();
+        sync();
 
         SplittableRandom random = new SplittableRandom(seed + 1);
         int[] sample = new int[reads];
@@ -147,6 +158,7 @@ public final class DesFormatBenchmark {
         project.put("shard_bytes", Files.size(shard));
         project.put("pack_seconds_median", round(des));
         project.put("pack_seconds_runs", rounded(desSeconds));
+        project.put("pack_cpu_seconds_runs", rounded(desCpu));
         project.put("pack_mb_per_s", round(totalBytes / 1e6 / des));
         project.put("pack_files_per_s", round(files / des));
         project.put("reads", reads);
@@ -159,6 +171,7 @@ public final class DesFormatBenchmark {
         tarFigures.put("tar_bytes", Files.size(tarball));
         tarFigures.put("pack_seconds_median", round(tar));
         tarFigures.put("pack_seconds_runs", rounded(tarSeconds));
+        tarFigures.put("pack_cpu_seconds_runs", rounded(tarCpu));
         tarFigures.put("pack_mb_per_s", round(totalBytes / 1e6 / tar));
         tarFigures.put("pack_files_per_s", round(files / tar));
         Map<String, Object> plain = new LinkedHashMap<>();
@@ -268,14 +281,44 @@ public final class DesFormatBenchmark {
         }
     }
 
-    private static void tar(Path input, Path tarball) throws Exception {
-        Process process =
-                new ProcessBuilder("tar", "cf", tarball.toString(), "-C", input.toString(), ".")
-                        .inheritIO()
-                        .start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("tar failed with " + process.exitValue());
+    /** Runs tar under GNU time and returns its CPU seconds (user + system). */
+    private static double tar(Path input, Path tarball) throws Exception {
+        Path times = Files.createTempFile("tar-time", ".txt");
+        try {
+            Process process =
+                    new ProcessBuilder(
+                                    "/usr/bin/time",
+                                    "-f",
+                                    "%U %S",
+                                    "-o",
+                                    times.toString(),
+                                    "tar",
+                                    "cf",
+                                    tarball.toString(),
+                                    "-C",
+                                    input.toString(),
+                                    ".")
+                            .inheritIO()
+                            .start();
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("tar failed with " + process.exitValue());
+            }
+            String[] fields = Files.readString(times).trim().split("\\s+");
+            return Double.parseDouble(fields[fields.length - 2])
+                    + Double.parseDouble(fields[fields.length - 1]);
+        } finally {
+            Files.deleteIfExists(times);
         }
+    }
+
+    private static void sync() throws Exception {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     @FunctionalInterface

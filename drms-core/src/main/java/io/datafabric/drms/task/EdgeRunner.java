@@ -62,6 +62,9 @@ public final class EdgeRunner {
     /** WINDOW validation compares at most this many touched keys, else the whole slice. */
     static final int WINDOW_KEY_LIMIT = 20_000;
 
+    /** Keys per page of the primary key diff. */
+    static final int DIFF_PAGE_ROWS = 50_000;
+
     private final BatchListener listener;
     private final Clock clock;
 
@@ -739,7 +742,12 @@ public final class EdgeRunner {
 
         private void runDiff() throws SQLException {
             PrimaryKeyDiff diff =
-                    new PrimaryKeyDiff(slice, task.target(), target.table(), task.chunkSize());
+                    // Keys are small: pages larger than a row batch keep the walk to few queries.
+                    new PrimaryKeyDiff(
+                            slice,
+                            task.target(),
+                            target.table(),
+                            Math.max(task.chunkSize(), DIFF_PAGE_ROWS));
             while (true) {
                 if (budgetSpent()) {
                     caughtUp = false;

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * Initial load of a PostgreSQL table into another PostgreSQL database: the replication's snapshot
  * (COPY to COPY, committed in chunks with the edge cursor) next to the peer {@code psql -c "\copy t
  * TO STDOUT" | psql -c "\copy t FROM STDIN"}, alternated in the same run, into a target table with
- * the same primary key. Run by {@code bench/replication}.
+ * the same primary key. Run by {@code bench/drms-initial-load}.
  *
  * <p>Environment: {@code BENCH_ROWS} (default 5,000,000), {@code BENCH_ROUNDS} (3), {@code
  * BENCH_OUT} (json path).
@@ -41,7 +41,9 @@ public final class InitialLoadBenchmark {
         long rows = Long.parseLong(System.getenv().getOrDefault("BENCH_ROWS", "5000000"));
         int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
         Path out =
-                Path.of(System.getenv().getOrDefault("BENCH_OUT", "target/bench/replication.json"));
+                Path.of(
+                        System.getenv()
+                                .getOrDefault("BENCH_OUT", "target/bench/drms-initial-load.json"));
         PostgresDatabase src = new PostgresDatabase().create("bench_src");
         PostgresDatabase dst = new PostgresDatabase().create("bench_dst");
         try {
@@ -199,21 +201,22 @@ public final class InitialLoadBenchmark {
         String json =
                 String.format(
                         Locale.ROOT,
-                        "{\"project\": {\"name\": \"drms snapshot PG->PG\", \"rows\": %d, \"median_s\":"
-                                + " %.3f, \"rows_per_s\": %.0f, \"runs_s\": %s},%n \"peers\":"
-                                + " {\"psql_copy_pipe\": {\"rows\": %d, \"median_s\": %.3f,"
-                                + " \"rows_per_s\": %.0f, \"runs_s\": %s}},%n \"ratio\": %.3f,"
-                                + " \"goal\": 0.7,%n \"machine\": {\"cores\": %d, \"java\": \"%s\","
-                                + " \"os\": \"%s\"}}%n",
+                        "{\"project\": {\"name\": \"drms snapshot PG->PG\", \"rows\": %d,"
+                                + " \"median_s\": %.3f, \"rows_per_s\": %.0f, \"runs_s\": %s,"
+                                + " \"vs_psql_copy\": %.3f, \"goal_vs_psql_copy\": 0.7},%n"
+                                + " \"peers\": {\"psql_copy_pipe\": {\"rows\": %d, \"median_s\":"
+                                + " %.3f, \"rows_per_s\": %.0f, \"runs_s\": %s}},%n"
+                                + " \"machine\": {\"cores\": %d, \"java\": \"%s\", \"os\":"
+                                + " \"%s\"}}%n",
                         rows,
                         p,
                         rows / p,
                         project,
+                        ratio,
                         rows,
                         q,
                         rows / q,
                         peer,
-                        ratio,
                         Runtime.getRuntime().availableProcessors(),
                         System.getProperty("java.version"),
                         System.getProperty("os.name") + " " + System.getProperty("os.arch"));

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param batchRows rows per load transaction
  * @param taskSlice an incremental task stops starting batches after this long and reports what it
  *     did (so events and outcomes flow under continuous writes); the next run continues
+ * @param deleteDiffInterval how often at most an incremental task also diffs primary keys to find
+ *     hard deletes at a source read by cursor
  * @param lookback how far before its stored position an incremental read starts again, to pick up
  *     rows committed late with older cursor values
  * @param bounded run every approved edge until it converged, then exit
@@ -36,6 +38,7 @@ public record ReplicationSettings(
         int poolSize,
         int batchRows,
         Duration taskSlice,
+        Duration deleteDiffInterval,
         Duration lookback,
         boolean bounded,
         String rabbitUri,
@@ -56,6 +59,7 @@ public record ReplicationSettings(
         int pool = s.intValue("replication.pool-size", 8, 1, 1000);
         int batch = s.intValue("replication.batch-rows", 10_000, 1, 10_000_000);
         Duration slice = s.duration("replication.task-slice", Duration.ofSeconds(10));
+        Duration diffEvery = s.duration("replication.delete-diff-interval", Duration.ofHours(1));
         Duration lookback = s.duration("replication.lookback", Duration.ofSeconds(5));
         boolean bounded = s.bool("replication.bounded", false);
         String uri = s.string("rabbitmq.uri", null);
@@ -78,6 +82,7 @@ public record ReplicationSettings(
                 pool,
                 batch,
                 slice,
+                diffEvery,
                 lookback,
                 bounded,
                 uri,

@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * mismatch fails the task so that it is run again.
  *
  * <ul>
- *   <li>{@code incremental}: rows past the cursor (the edge's first run is a snapshot).
+ *   <li>{@code incremental}: rows past the cursor (the edge's first run is a snapshot); at most
+ *       every {@code deleteDiffInterval} also a primary-key diff for hard deletes at the source.
  *   <li>{@code snapshot} (new or changed rules): the whole slice again, then the rows the target
  *       has beyond it are deleted; the edge's batch numbering goes on, so edges reading this
  *       target's recorded changes keep their place.
@@ -42,23 +43,29 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
     private final Duration lookback;
     private final Duration slice;
     private final Duration convergeLimit;
+    private final Duration deleteDiffInterval;
+    private final Map<String, Long> lastDiff = new ConcurrentHashMap<>();
     private final Map<String, Filter> softDeletes = new ConcurrentHashMap<>();
 
     /**
      * @param slice a task stops starting batches after this long (converge runs go on in slices
      *     until caught up, at most {@code convergeLimit})
+     * @param deleteDiffInterval how often at most an incremental task of an edge read by cursor
+     *     also diffs primary keys (hard deletes)
      */
     public JdbcEdgeTaskRunner(
             ConnectionPools pools,
             int batchRows,
             Duration lookback,
             Duration slice,
-            Duration convergeLimit) {
+            Duration convergeLimit,
+            Duration deleteDiffInterval) {
         this.pools = pools;
         this.batchRows = batchRows;
         this.lookback = lookback;
         this.slice = slice;
         this.convergeLimit = convergeLimit;
+        this.deleteDiffInterval = deleteDiffInterval;
     }
 
     /** A factory for the executor: pools are opened in the task manager. */
@@ -68,13 +75,15 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
         Duration lookback = settings.lookback();
         Duration slice = settings.taskSlice();
         Duration limit = settings.taskTimeout();
+        Duration diffEvery = settings.deleteDiffInterval();
         return () ->
                 new JdbcEdgeTaskRunner(
                         new ConnectionPools(System.getenv(), poolSize, Duration.ofSeconds(30)),
                         batchRows,
                         lookback,
                         slice,
-                        limit);
+                        limit,
+                        diffEvery);
     }
 
     @Override
@@ -108,10 +117,23 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
                 mode = EdgeTask.Mode.SNAPSHOT;
             }
         }
+        long now = System.currentTimeMillis();
+        String diffKey = edge.edge() + "|" + edge.rulesFingerprint();
+        // The first diff of an edge is due one interval after it was first seen here.
+        long lastDiffAt = lastDiff.computeIfAbsent(diffKey, k -> now);
+        boolean diffDue =
+                !converge
+                        && !edge.stagedSource()
+                        && mode == EdgeTask.Mode.INCREMENTAL
+                        && now - lastDiffAt >= deleteDiffInterval.toMillis();
         b.mode(mode)
+                .deleteDiff(diffDue)
                 .validation(converge ? EdgeTask.Validation.FULL : EdgeTask.Validation.WINDOW)
                 .maxDuration(slice);
         TaskResult r = runner.run(b.build());
+        if (diffDue && r.caughtUp()) {
+            lastDiff.put(diffKey, now);
+        }
         long rows = r.rowsUpserted() + r.rowsDeleted();
         String cursorFrom = r.cursorFrom();
         if (converge) {

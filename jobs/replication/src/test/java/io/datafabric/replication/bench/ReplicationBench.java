@@ -135,14 +135,18 @@ public final class ReplicationBench {
             src.execute("VACUUM ANALYZE orders");
             System.out.printf("   source filled in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             List<Double> drms = new ArrayList<>();
+            List<Double> step = new ArrayList<>();
             List<Double> copy = new ArrayList<>();
             List<Double> naive = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 // Alternate who goes first: the machine is shared and caches warm up.
-                for (int k = 0; k < 3; k++) {
-                    switch ((run + k) % 3) {
+                for (int k = 0; k < 4; k++) {
+                    switch ((run + k) % 4) {
                         case 0:
                             drms.add(timeDrmsLoad(src, rows));
+                            break;
+                        case 3:
+                            step.add(timeLoadStep(src, rows));
                             break;
                         case 1:
                             copy.add(timeCopyPipe(src, rows));
@@ -166,10 +170,14 @@ public final class ReplicationBench {
             peer("flink_jdbc_naive").put("initial_load_runs_s", naive);
             peer("flink_jdbc_naive").put("initial_load_median_s", n);
             peer("flink_jdbc_naive").put("initial_load_rows_per_s", Math.round(rows / n));
+            double l = median(step);
+            project.put("initial_load_step_only_runs_s", step);
+            project.put("initial_load_step_only_median_s", l);
+            project.put("initial_load_step_only_rows_per_s", Math.round(rows / l));
             project.put("initial_load_vs_copy", round2(c / d));
             project.put("initial_load_vs_naive", round2(n / d));
             System.out.printf(
-                    "%n%-22s %12s %14s%n%-22s %12.1f %,14d%n%-22s %12.1f %,14d%n%-22s %12.1f %,14d%n"
+                    "%n%-22s %12s %14s%n%-22s %12.1f %,14d%n%-22s %12.1f %,14d%n%-22s %12.1f %,14d%n%-22s %12.1f %,14d%n"
                             + "drms = %.2fx the COPY pipe (goal >= 0.7), %.2fx the naive pipeline (goal >= 3)%n",
                     "initial load",
                     "median s",
@@ -177,6 +185,9 @@ public final class ReplicationBench {
                     "drms (this job)",
                     d,
                     Math.round(rows / d),
+                    "drms load step only",
+                    l,
+                    Math.round(rows / l),
                     "psql COPY pipe",
                     c,
                     Math.round(rows / c),
@@ -212,6 +223,7 @@ public final class ReplicationBench {
             plane.apply(yaml, g, "bench", null);
             ReplicationSettings rs = settings(control, Map.of());
             String runId = UUID.randomUUID().toString();
+            long wall0 = System.currentTimeMillis();
             long t0 = System.nanoTime();
             StreamExecutionEnvironment env = localEnv(1);
             ReplicationPipeline.build(
@@ -224,7 +236,17 @@ public final class ReplicationBench {
                     runId);
             env.execute("bench drms load");
             double s = (System.nanoTime() - t0) / 1e9;
+            long wall1 = System.currentTimeMillis();
             check(dst, rows, "drms");
+            long startMs =
+                    control.queryLong(
+                            "SELECT (extract(epoch FROM min(started_at)) * 1000)::bigint FROM drms.tasks");
+            long endMs =
+                    control.queryLong(
+                            "SELECT (extract(epoch FROM max(finished_at)) * 1000)::bigint FROM drms.tasks");
+            System.out.printf(
+                    "   (job start to task start %.1f s, task end to job end %.1f s)%n",
+                    (startMs - wall0) / 1000.0, (wall1 - endMs) / 1000.0);
             double task =
                     control.queryLong(
                                     "SELECT (extract(epoch FROM max(finished_at) - min(started_at))"
@@ -237,6 +259,45 @@ public final class ReplicationBench {
         } finally {
             dst.drop();
             control.drop();
+        }
+    }
+
+    /**
+     * drms-core's load step alone, as the job's executor calls it but without Flink, the control
+     * plane or the end-of-run validation: what the load itself costs.
+     */
+    private double timeLoadStep(PostgresDatabase src, long rows) throws Exception {
+        PostgresDatabase dst = new PostgresDatabase().create("benchdst");
+        try (io.datafabric.replication.exec.ConnectionPools pools =
+                new io.datafabric.replication.exec.ConnectionPools(
+                        Map.of(), 4, java.time.Duration.ofSeconds(30))) {
+            var spec =
+                    new io.datafabric.drms.graph.ConnectionSpec(
+                            "src", "postgres", src.jdbcUrl(), "postgres", "");
+            var dspec =
+                    new io.datafabric.drms.graph.ConnectionSpec(
+                            "dst", "postgres", dst.jdbcUrl(), "postgres", "");
+            long t0 = System.nanoTime();
+            io.datafabric.drms.task.TaskResult r =
+                    new io.datafabric.drms.task.EdgeRunner()
+                            .run(
+                                    io.datafabric.drms.task.EdgeTask.builder("load")
+                                            .source(
+                                                    pools.database(spec),
+                                                    io.datafabric.drms.sql.TableName.parse(
+                                                            "orders"))
+                                            .cursorColumns(List.of("updated_at", "id"))
+                                            .target(
+                                                    pools.database(dspec),
+                                                    io.datafabric.drms.sql.TableName.parse(
+                                                            "orders"))
+                                            .build());
+            double s = (System.nanoTime() - t0) / 1e9;
+            check(dst, rows, "load step");
+            System.out.printf("   drms load step only  %8.1f s (%d batches)%n", s, r.batches());
+            return s;
+        } finally {
+            dst.drop();
         }
     }
 
@@ -636,12 +697,12 @@ public final class ReplicationBench {
         }
     }
 
-    /** The same load on a bare scheduled thread pool: each edge re-runs 1 s after its task. */
+    /** The same load on a bare scheduled thread pool: each edge starts a task every second. */
     private static long plainPool(int edges, long taskMillis, long seconds) throws Exception {
         ScheduledExecutorService pool = Executors.newScheduledThreadPool(250);
         AtomicLong done = new AtomicLong();
         for (int i = 0; i < edges; i++) {
-            pool.scheduleWithFixedDelay(
+            pool.scheduleAtFixedRate(
                     () -> {
                         try {
                             Thread.sleep(taskMillis);

@@ -89,7 +89,7 @@ public record UsageConfig(
         Duration checkpoint = positive(s, CHECKPOINT_INTERVAL, Duration.ofSeconds(10));
         String checkpointDir = s.optional(CHECKPOINT_DIR).orElse(null);
         long split = bytes(s, SPLIT_SIZE, 64L << 20, 1L << 20);
-        long chunk = bytes(s, CHUNK_SIZE, 16L << 20, 64L << 10);
+        long chunk = bytes(s, CHUNK_SIZE, 64L << 20, 64L << 10);
         int entries = s.intValue(PREAGGREGATE_MAX_ENTRIES, 262_144, 1, 1 << 26);
         Duration period = positive(s, PERIOD, Duration.ofHours(1));
         if (period.toMillis() % 1000 != 0) {
