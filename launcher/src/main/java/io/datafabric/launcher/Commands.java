@@ -1,6 +1,7 @@
 package io.datafabric.launcher;
 
 import io.datafabric.api.ApiCommand;
+import io.datafabric.des.cli.DesCommand;
 import java.util.List;
 
 /** The commands registered in the launcher, one per job or tool. */
@@ -8,6 +9,6 @@ final class Commands {
     private Commands() {}
 
     static List<Object> all() {
-        return List.of(new ApiCommand(), new ServicesCheckCommand());
+        return List.of(new DesCommand(), new ApiCommand(), new ServicesCheckCommand());
     }
 }

@@ -127,7 +127,7 @@ public final class ReplicateCommand implements Callable<Integer> {
             if (runId == null) {
                 return DrmsCommand.OK;
             }
-            List<String> notConverged = notConverged(plane, snap, runId);
+            List<String> notConverged = notConverged(plane, runId);
             if (notConverged.isEmpty()) {
                 out.println("every approved edge converged");
                 return DrmsCommand.OK;
@@ -140,8 +140,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         }
     }
 
-    private static List<String> notConverged(ControlPlane plane, ControlSnapshot snap, String runId)
-            throws SQLException {
+    private static List<String> notConverged(ControlPlane plane, String runId) throws SQLException {
         List<String> out = new ArrayList<>();
         try (java.sql.Connection c = plane.connect();
                 PreparedStatement ps =

@@ -2,11 +2,18 @@ package io.datafabric.replication;
 
 import picocli.CommandLine;
 
-/** {@code flink run} entry point: the same options as {@code replicate}. */
+/**
+ * {@code flink run} entry point, with the options of {@code replicate}. It does not call {@code
+ * System.exit}: inside a Flink cluster that would end the JobManager process; a failure is thrown
+ * instead.
+ */
 public final class ReplicationJob {
     private ReplicationJob() {}
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ReplicateCommand()).execute(args));
+        int code = new CommandLine(new ReplicateCommand()).execute(args);
+        if (code != 0) {
+            throw new IllegalStateException("replicate ended with exit code " + code);
+        }
     }
 }

@@ -2,6 +2,11 @@ package io.datafabric.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.datafabric.drms.task.BatchInfo;
+import io.datafabric.drms.task.BatchListener;
+import io.datafabric.replication.exec.ConnectionPools;
+import io.datafabric.replication.exec.EdgeTaskRunner;
+import io.datafabric.replication.exec.JdbcEdgeTaskRunner;
 import io.datafabric.replication.exec.TaskOutcome;
 import io.datafabric.testing.FlinkMiniCluster;
 import io.datafabric.testing.MariaDbDatabase;
@@ -10,19 +15,20 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The job crashes while loads are under way (an operator throws right after a load committed,
- * before the next checkpoint; the executor's other loads are cut off mid-batch) and Flink restarts
- * it from the last checkpoint: the target ends with exactly the source's rows, none twice, none
- * missing.
+ * The job crashes in the middle of a load — a batch's rows are written but its transaction is not
+ * committed — and Flink restarts it from its last checkpoint: the target ends with exactly the
+ * source's rows, none twice, none missing.
  */
 class CrashRecoveryITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = FlinkMiniCluster.extension();
@@ -30,24 +36,54 @@ class CrashRecoveryITCase {
     @RegisterExtension static final PostgresDatabase SRC = new PostgresDatabase();
     @RegisterExtension static final MariaDbDatabase DST = new MariaDbDatabase();
 
-    /** Crashes counted across restarts (the MiniCluster runs in this JVM). */
+    /** Shared with the operators: the MiniCluster runs in this JVM. */
     static final AtomicInteger CRASHES = new AtomicInteger();
 
-    /** Throws once, on the second load that wrote rows. */
-    static final class CrashOnce implements MapFunction<TaskOutcome, TaskOutcome> {
-        private static final AtomicInteger LOADS = new AtomicInteger();
+    static final AtomicBoolean MID_LOAD = new AtomicBoolean();
+    static final AtomicInteger BATCHES = new AtomicInteger();
+
+    /**
+     * On the fifth batch, inside its transaction (rows written, not committed), asks for the crash
+     * and holds the transaction open until the failing job interrupts this thread.
+     */
+    static final class HoldBatchOpen implements BatchListener {
+        @Override
+        public void beforeCommit(BatchInfo batch) {
+            if (BATCHES.incrementAndGet() == 5 && CRASHES.compareAndSet(0, 1)) {
+                MID_LOAD.set(true);
+                try {
+                    Thread.sleep(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("the load was cut off by the crash");
+            }
+        }
+    }
+
+    /** Fails the job (a restart of every task from the checkpoint) when a load asks for it. */
+    static final class CrashSource implements SourceFunction<String> {
+        private volatile boolean running = true;
 
         @Override
-        public TaskOutcome map(TaskOutcome o) {
-            if (o.loadedRows() && LOADS.incrementAndGet() == 2 && CRASHES.compareAndSet(0, 1)) {
-                throw new IllegalStateException("injected crash after a committed load");
+        public void run(SourceContext<String> ctx) throws Exception {
+            long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (running && System.nanoTime() < end) {
+                if (MID_LOAD.getAndSet(false)) {
+                    throw new IllegalStateException("injected crash in the middle of a load");
+                }
+                Thread.sleep(10);
             }
-            return o;
+        }
+
+        @Override
+        public void cancel() {
+            running = false;
         }
     }
 
     @Test
-    void restartLeavesNoDuplicatesAndNoGaps() throws Exception {
+    void crashMidLoadLeavesNoDuplicatesAndNoGaps() throws Exception {
         SRC.execute(SourceWriter.DDL);
         SourceWriter writer = new SourceWriter(SRC.jdbcUrl(), 1, 12, 400, 100);
         try (Connection c = SRC.connect()) {
@@ -65,22 +101,51 @@ class CrashRecoveryITCase {
                   copy: {dataset: orders, target: {connection: dst, table: orders}, schedule: 300ms, approved: true}
                 """
                         .formatted(SRC.jdbcUrl(), DST.jdbcUrl()));
+        ReplicationSettings rs =
+                fx.settings(
+                        Map.of("replication.batch-rows", "100", "replication.task-slice", "500ms"));
+        EdgeTaskRunner.Factory runners =
+                () ->
+                        new JdbcEdgeTaskRunner(
+                                new ConnectionPools(Map.of(), 4, Duration.ofSeconds(10)),
+                                100,
+                                Duration.ofSeconds(5),
+                                Duration.ofMillis(500),
+                                Duration.ofMinutes(1),
+                                Duration.ofHours(1),
+                                new HoldBatchOpen());
         JobClient job =
                 fx.start(
-                        fx.settings(
-                                Map.of(
-                                        "replication.batch-rows",
-                                        "200",
-                                        "replication.task-slice",
-                                        "500ms")),
+                        rs,
                         null,
                         null,
-                        s -> s.map(new CrashOnce()).name("crash once").uid("test-crash-once"));
+                        // joined to the outcomes so that its failure restarts the whole job
+                        s ->
+                                s.map(TaskOutcome::edgeId)
+                                        .returns(Types.STRING)
+                                        .uid("test-outcome-ids")
+                                        .union(
+                                                s.getExecutionEnvironment()
+                                                        .addSource(
+                                                                new CrashSource(),
+                                                                "crash",
+                                                                Types.STRING)
+                                                        .uid("test-crash-source")
+                                                        .setParallelism(1)),
+                        runners);
         try {
             Thread writing = new Thread(writer, "source-writer");
             writing.start();
             writing.join(Duration.ofSeconds(60).toMillis());
             assertThat(writer.failure).isNull();
+            // the crash happened and Flink restarted the job from its last checkpoint
+            ReplicationFixture.awaitRows(Duration.ofSeconds(60))
+                    .untilAsserted(
+                            () -> {
+                                assertThat(CRASHES.get()).isEqualTo(1);
+                                assertThat(MID_LOAD.get()).isFalse();
+                                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+                            });
             List<String> expected =
                     ReplicationFixture.rows(
                             SRC.jdbcUrl(),
@@ -95,9 +160,8 @@ class CrashRecoveryITCase {
                                                     DST.jdbcUrl(),
                                                     "root",
                                                     "SELECT id, customer_id, amount, status, deleted, updated_at FROM orders")));
-            assertThat(CRASHES.get()).isEqualTo(1);
-            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             assertThat(DST.queryLong("SELECT count(*) - count(DISTINCT id) FROM orders")).isZero();
+            assertThat(BATCHES.get()).isGreaterThan(5);
         } finally {
             job.cancel().get();
         }

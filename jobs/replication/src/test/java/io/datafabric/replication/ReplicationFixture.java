@@ -82,11 +82,21 @@ final class ReplicationFixture {
             SinkFunction<String> eventSink,
             Function<DataStream<TaskOutcome>, DataStream<?>> tap)
             throws Exception {
+        return start(rs, events, eventSink, tap, JdbcEdgeTaskRunner.factory(rs));
+    }
+
+    /** As above with the given runners (tests that inject failures into loads). */
+    JobClient start(
+            ReplicationSettings rs,
+            SourceFunction<String> events,
+            SinkFunction<String> eventSink,
+            Function<DataStream<TaskOutcome>, DataStream<?>> tap,
+            EdgeTaskRunner.Factory runners)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(500);
         env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 1000));
-        EdgeTaskRunner.Factory runners = JdbcEdgeTaskRunner.factory(rs);
         DataStream<TaskOutcome> outcomes =
                 ReplicationPipeline.build(
                         env,

@@ -83,7 +83,9 @@ public final class UsagePipeline {
             // readers and the summing writer run at the same time (the readers' output is small,
             // already summed per chunk): no spilling to disk between them
             Configuration shuffle = new Configuration();
-            shuffle.set(ExecutionOptions.BATCH_SHUFFLE_MODE, BatchShuffleMode.ALL_EXCHANGES_PIPELINED);
+            shuffle.set(
+                    ExecutionOptions.BATCH_SHUFFLE_MODE,
+                    BatchShuffleMode.ALL_EXCHANGES_HYBRID_SELECTIVE);
             env.configure(shuffle);
         }
         env.enableCheckpointing(

@@ -68,7 +68,7 @@ class UsageDirectoryITCase {
                                 "jdbc.user", PG.user(),
                                 "usage.parallelism", "2",
                                 "usage.scan-interval", "300ms",
-                                "usage.checkpoint-interval", "400ms",
+                                "usage.checkpoint-interval", "200ms",
                                 "usage.split-size", "16m",
                                 "usage.chunk-size", "1m"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -80,7 +80,7 @@ class UsageDirectoryITCase {
         env.configure(restart);
         Path marker = work.resolve("failed-once");
         new UsagePipeline(config)
-                .withFailureInjection(new FailureInjection("big-", 1_500_000, marker.toString()))
+                .withFailureInjection(new FailureInjection("big-", 600_000, marker.toString(), 50))
                 .build(env);
         JobClient job = env.executeAsync("usage-directory-it");
         try {

@@ -1,5 +1,6 @@
 package io.datafabric.replication.exec;
 
+import io.datafabric.drms.extract.SliceSource;
 import io.datafabric.drms.graph.EdgeDefinition;
 import io.datafabric.drms.graph.ReplicationMode;
 import io.datafabric.drms.sql.Column;
@@ -7,18 +8,28 @@ import io.datafabric.drms.sql.ColumnType;
 import io.datafabric.drms.sql.Database;
 import io.datafabric.drms.sql.Filter;
 import io.datafabric.drms.sql.SchemaIntrospector;
+import io.datafabric.drms.sql.Select;
 import io.datafabric.drms.sql.TableName;
 import io.datafabric.drms.sql.TableSchema;
+import io.datafabric.drms.task.BatchListener;
 import io.datafabric.drms.task.EdgeRunner;
 import io.datafabric.drms.task.EdgeTask;
 import io.datafabric.drms.task.TaskResult;
+import io.datafabric.drms.validate.Comparison;
+import io.datafabric.drms.validate.Validator;
+import io.datafabric.drms.validate.WindowChecksum;
 import io.datafabric.replication.ReplicationSettings;
 import io.datafabric.replication.schedule.TaskRequest;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Runs edges against the real databases with drms-core's {@link EdgeRunner}: each batch commits its
@@ -38,7 +49,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
     private final ConnectionPools pools;
-    private final EdgeRunner runner = new EdgeRunner();
+    private final EdgeRunner runner;
     private final int batchRows;
     private final Duration lookback;
     private final Duration slice;
@@ -47,11 +58,21 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
     private final Map<String, Long> lastDiff = new ConcurrentHashMap<>();
     private final Map<String, Filter> softDeletes = new ConcurrentHashMap<>();
 
+    /** Reads the source side of whole-slice comparisons while the caller reads the target. */
+    private final ExecutorService validators =
+            Executors.newCachedThreadPool(
+                    r -> {
+                        Thread t = new Thread(r, "drms-validate");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
     /**
      * @param slice a task stops starting batches after this long (converge runs go on in slices
      *     until caught up, at most {@code convergeLimit})
      * @param deleteDiffInterval how often at most an incremental task of an edge read by cursor
      *     also diffs primary keys (hard deletes)
+     * @param listener sees every batch (before and after its commit)
      */
     public JdbcEdgeTaskRunner(
             ConnectionPools pools,
@@ -59,13 +80,15 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
             Duration lookback,
             Duration slice,
             Duration convergeLimit,
-            Duration deleteDiffInterval) {
+            Duration deleteDiffInterval,
+            BatchListener listener) {
         this.pools = pools;
         this.batchRows = batchRows;
         this.lookback = lookback;
         this.slice = slice;
         this.convergeLimit = convergeLimit;
         this.deleteDiffInterval = deleteDiffInterval;
+        this.runner = new EdgeRunner(listener, Clock.systemUTC());
     }
 
     /** A factory for the executor: pools are opened in the task manager. */
@@ -83,7 +106,8 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
                         lookback,
                         slice,
                         limit,
-                        diffEvery);
+                        diffEvery,
+                        BatchListener.NONE);
     }
 
     @Override
@@ -128,49 +152,105 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
                         && now - lastDiffAt >= deleteDiffInterval.toMillis();
         b.mode(mode)
                 .deleteDiff(diffDue)
-                .validation(converge ? EdgeTask.Validation.FULL : EdgeTask.Validation.WINDOW)
-                .maxDuration(slice);
+                // A converge run compares the whole slice itself, both sides at once.
+                .validation(converge ? EdgeTask.Validation.NONE : EdgeTask.Validation.WINDOW)
+                // A converge run (bounded runs, backfills) need not report as it goes.
+                .maxDuration(converge ? convergeLimit : slice);
         TaskResult r = runner.run(b.build());
         if (diffDue && r.caughtUp()) {
             lastDiff.put(diffKey, now);
         }
         long rows = r.rowsUpserted() + r.rowsDeleted();
         String cursorFrom = r.cursorFrom();
+        Comparison comparison = r.validation();
         if (converge) {
-            // Slice after slice until caught up (bounded in time); then, only when the whole
-            // slice and the target differ, a primary-key diff removes what the target has beyond
-            // the slice (hard deletes at a source without soft-delete column).
             if (edge.mode() == ReplicationMode.INCREMENTAL) {
                 b.mode(EdgeTask.Mode.INCREMENTAL);
             }
             long deadline = System.nanoTime() + convergeLimit.toNanos();
-            boolean diffed = false;
-            while (System.nanoTime() < deadline && (!r.caughtUp() || !diffed && mismatch(r))) {
-                if (r.caughtUp()) {
-                    b.deleteDiff(true);
-                    diffed = true;
-                }
-                r = runner.run(b.build());
-                rows += r.rowsUpserted() + r.rowsDeleted();
+            Runs more = catchUp(b, r, deadline);
+            r = more.last();
+            rows += more.rows();
+            if (!r.caughtUp()) {
+                throw new IllegalStateException(
+                        "edge " + edge.edge() + " did not catch up within " + convergeLimit);
+            }
+            comparison = compareWholeSlice(edge, source, target, b.build());
+            if (!comparison.matches()) {
+                // Only now look for what the target has beyond the slice (hard deletes at a
+                // source read by cursor): a primary-key diff, then compare again.
+                b.deleteDiff(true);
+                TaskResult d = runner.run(b.build());
+                rows += d.rowsUpserted() + d.rowsDeleted();
+                more = catchUp(b, d, deadline);
+                r = more.last();
+                rows += more.rows();
+                comparison = compareWholeSlice(edge, source, target, b.build());
             }
         }
         String checksum = null;
-        if (r.validation() != null) {
-            if (!r.validation().matches()) {
-                throw new ValidationMismatchException(edge.edge(), r.validation().toString());
+        if (comparison != null) {
+            if (!comparison.matches()) {
+                throw new ValidationMismatchException(edge.edge(), comparison.toString());
             }
-            checksum =
-                    r.validation().source().count() + ":" + r.validation().source().checksumHex();
-        }
-        if (converge && !r.caughtUp()) {
-            throw new IllegalStateException(
-                    "edge " + edge.edge() + " did not catch up within " + convergeLimit);
+            checksum = comparison.source().count() + ":" + comparison.source().checksumHex();
         }
         return new TaskReport(rows, cursorFrom, r.cursorTo(), checksum, r.caughtUp());
     }
 
-    private static boolean mismatch(TaskResult r) {
-        return r.validation() != null && !r.validation().matches();
+    /** The last run of a series and the rows the series wrote or removed. */
+    private record Runs(TaskResult last, long rows) {}
+
+    /** Runs slice after slice until caught up or out of time. */
+    private Runs catchUp(EdgeTask.Builder b, TaskResult r, long deadline) throws SQLException {
+        TaskResult last = r;
+        long rows = 0;
+        while (!last.caughtUp() && System.nanoTime() < deadline) {
+            last = runner.run(b.build());
+            rows += last.rowsUpserted() + last.rowsDeleted();
+        }
+        return new Runs(last, rows);
+    }
+
+    /**
+     * Count and checksum of the whole slice against the whole target, the two sides read at the
+     * same time (each on its own connection).
+     */
+    private Comparison compareWholeSlice(
+            EdgeDefinition edge, Database source, Database target, EdgeTask task) throws Exception {
+        TableSchema sourceTable;
+        try (Connection c = source.connect()) {
+            sourceTable = new SchemaIntrospector(source.dialect()).require(c, task.sourceTable());
+        }
+        TableSchema targetTable;
+        try (Connection c = target.connect()) {
+            targetTable = new SchemaIntrospector(target.dialect()).require(c, task.targetTable());
+        }
+        List<String> columns =
+                edge.columns().isEmpty() ? sourceTable.columnNames() : edge.columns();
+        SliceSource slice =
+                new SliceSource(source, sourceTable, columns, task.filter(), task.softDelete());
+        List<ColumnType> types = slice.columnDefs().stream().map(Column::type).toList();
+        List<String> targetColumns =
+                slice.columnDefs().stream()
+                        .map(col -> targetTable.column(col.name()).name())
+                        .toList();
+        Validator v = new Validator(5_000);
+        CompletableFuture<WindowChecksum> s =
+                CompletableFuture.supplyAsync(
+                        () -> checksum(v, source, slice.select(), types), validators);
+        WindowChecksum t =
+                checksum(v, target, Select.from(targetTable).columns(targetColumns), types);
+        return new Comparison("full", s.get(), t);
+    }
+
+    private static WindowChecksum checksum(
+            Validator v, Database db, Select select, List<ColumnType> types) {
+        try {
+            return v.checksum(db, select, types);
+        } catch (SQLException e) {
+            throw new java.io.UncheckedIOException(new java.io.IOException(e));
+        }
     }
 
     /**
@@ -200,6 +280,7 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
 
     @Override
     public void close() {
+        validators.shutdownNow();
         pools.close();
     }
 }

@@ -73,6 +73,8 @@ public final class ReplicationBench {
     private final Map<String, Map<String, Object>> peers = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
+        // Databases are dropped by each part; a run stopped half-way leaves dft_bench* databases
+        // (drop them with: psql -c "DROP DATABASE ... WITH (FORCE)").
         new ReplicationBench().run();
     }
 

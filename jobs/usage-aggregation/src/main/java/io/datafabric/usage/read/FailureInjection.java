@@ -14,15 +14,20 @@ import java.nio.file.Path;
  * @param fileNameContains which file
  * @param afterPhysicalLines fail when the split has read at least this many lines
  * @param marker created when the failure fires; when it exists the hook is spent
+ * @param pauseMillisPerChunk slows the reading of the chosen file (until the failure fired), so
+ *     checkpoints complete while it is being read even on a fast machine
  */
-public record FailureInjection(String fileNameContains, long afterPhysicalLines, String marker)
+public record FailureInjection(
+        String fileNameContains, long afterPhysicalLines, String marker, long pauseMillisPerChunk)
         implements Serializable {
 
     /** Throws the injected failure if its moment has come and it has not fired before. */
     public void maybeFail(String path, long physicalLines, int checkpointsCompletedWhileReading) {
-        if (!path.contains(fileNameContains)
-                || physicalLines < afterPhysicalLines
-                || checkpointsCompletedWhileReading < 1) {
+        if (!path.contains(fileNameContains) || Files.exists(Path.of(marker))) {
+            return;
+        }
+        if (physicalLines < afterPhysicalLines || checkpointsCompletedWhileReading < 1) {
+            pause();
             return;
         }
         try {
@@ -34,6 +39,16 @@ public record FailureInjection(String fileNameContains, long afterPhysicalLines,
         }
         throw new InjectedFailure(
                 "injected failure in " + path + " after " + physicalLines + " lines");
+    }
+
+    private void pause() {
+        if (pauseMillisPerChunk > 0) {
+            try {
+                Thread.sleep(pauseMillisPerChunk);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The exception thrown by the hook. */

@@ -34,7 +34,17 @@ public final class CommitTransaction {
             "CREATE TEMP TABLE IF NOT EXISTS usage_delta (consumer_id BIGINT NOT NULL,"
                     + " period_start BIGINT NOT NULL, amount BIGINT NOT NULL) ON COMMIT DELETE ROWS";
 
-    private static final String UPSERT_TOTALS =
+    // one period: the temporary table holds each consumer once, sorted (see copyDeltas), so no
+    // aggregation and no sort are needed in PostgreSQL
+    private static final String UPSERT_TOTALS_SINGLE =
+            "WITH ins AS (INSERT INTO usage.totals AS t (consumer_id, total, updated_at)"
+                    + " SELECT consumer_id, amount, now() FROM usage_delta"
+                    + " ON CONFLICT (consumer_id) DO UPDATE"
+                    + " SET total = t.total + excluded.total, updated_at = excluded.updated_at"
+                    + " WHERE t.total <= 9223372036854775807 - excluded.total RETURNING 1)"
+                    + " SELECT count(*) FROM ins";
+
+    private static final String UPSERT_TOTALS_GROUPED =
             "WITH s AS (SELECT consumer_id, sum(amount) AS delta FROM usage_delta"
                     + " GROUP BY consumer_id HAVING sum(amount) <= 9223372036854775807),"
                     + " ins AS (INSERT INTO usage.totals AS t (consumer_id, total, updated_at)"
@@ -53,7 +63,6 @@ public final class CommitTransaction {
     private static final String UPSERT_BY_PERIOD =
             "INSERT INTO usage.by_period AS b (consumer_id, period_start, amount)"
                     + " SELECT consumer_id, to_timestamp(period_start), amount FROM usage_delta"
-                    + " ORDER BY consumer_id, period_start"
                     + " ON CONFLICT (consumer_id, period_start) DO UPDATE"
                     + " SET amount = b.amount + excluded.amount";
 
@@ -157,8 +166,13 @@ public final class CommitTransaction {
             copyDeltas(c, k);
             long distinct = distinctConsumers(k);
             amount = sum(k);
+            try (Statement st = c.createStatement()) {
+                // temporary tables are never analysed automatically; the planner needs the size
+                st.execute("ANALYZE usage_delta");
+            }
+            String upsert = k.deltas().size() == 1 ? UPSERT_TOTALS_SINGLE : UPSERT_TOTALS_GROUPED;
             try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery(UPSERT_TOTALS)) {
+                    ResultSet rs = st.executeQuery(upsert)) {
                 rs.next();
                 entries = rs.getLong(1);
             }
@@ -236,8 +250,10 @@ public final class CommitTransaction {
         int n = 0;
         try {
             for (UsageCommittable.PeriodDeltas d : k.deltas()) {
-                long[] consumers = d.consumers();
-                long[] amounts = d.amounts();
+                // sorted by consumer: index pages are filled in order, not at random
+                long[][] sorted = PairSort.byKey(d.consumers(), d.amounts());
+                long[] consumers = sorted[0];
+                long[] amounts = sorted[1];
                 for (int i = 0; i < consumers.length; i++) {
                     if (n > buf.length - 64) {
                         copy.writeToCopy(buf, 0, n);
