@@ -7,27 +7,30 @@ import io.datafabric.testing.MariaDbDatabase;
 import io.datafabric.testing.PostgresDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
- * {@code replicate --bounded}: PostgreSQL → MariaDB and MariaDB → PostgreSQL edges run until source
- * and target agree — hard deletes, soft deletes and rows leaving the slice included — and the
- * command exits 0.
+ * {@code replicate --bounded}: PostgreSQL → MariaDB, MariaDB → PostgreSQL and PostgreSQL →
+ * PostgreSQL edges run until source and target agree — hard deletes, soft deletes and rows leaving
+ * the slice included — and the command exits 0.
  */
 class BoundedReplicationITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = FlinkMiniCluster.extension();
     @RegisterExtension static final PostgresDatabase CONTROL = new PostgresDatabase();
     @RegisterExtension static final PostgresDatabase PG = new PostgresDatabase();
     @RegisterExtension static final MariaDbDatabase MDB = new MariaDbDatabase();
+    @RegisterExtension static final PostgresDatabase PG2 = new PostgresDatabase();
 
     static String graph() {
         return """
                 connections:
                   pg: {dialect: postgres, url: "%s", user: postgres}
                   mdb: {dialect: mariadb, url: "%s", user: root}
+                  pg2: {dialect: postgres, url: "%s", user: postgres}
                 datasets:
                   orders: {connection: pg, table: orders, cursor: [updated_at, id], soft-delete: deleted}
                   open_orders:
@@ -38,9 +41,10 @@ class BoundedReplicationITCase {
                 consumers:
                   orders_to_mdb: {dataset: open_orders, target: {connection: mdb, table: open_orders}, schedule: 1h, approved: true}
                   customers_to_pg: {dataset: customers, target: {connection: pg, table: customers_copy}, schedule: 1h, approved: true}
+                  orders_to_pg2: {dataset: open_orders, target: {connection: pg2, table: open_orders}, schedule: 1h, approved: true}
                   not_approved: {dataset: orders, target: {connection: mdb, table: never}, schedule: 1s}
                 """
-                .formatted(PG.jdbcUrl(), MDB.jdbcUrl());
+                .formatted(PG.jdbcUrl(), MDB.jdbcUrl(), PG2.jdbcUrl());
     }
 
     static int replicate() {
@@ -66,15 +70,23 @@ class BoundedReplicationITCase {
     }
 
     static void assertConverged() throws Exception {
-        ReplicationFixture.assertSameRows(
+        List<String> open =
                 ReplicationFixture.rows(
                         PG.jdbcUrl(),
                         "postgres",
                         "SELECT id, customer_id, amount, status, updated_at FROM orders WHERE"
-                                + " status <> 'cancelled' AND NOT deleted"),
+                                + " status <> 'cancelled' AND NOT deleted");
+        ReplicationFixture.assertSameRows(
+                open,
                 ReplicationFixture.rows(
                         MDB.jdbcUrl(),
                         "root",
+                        "SELECT id, customer_id, amount, status, updated_at FROM open_orders"));
+        ReplicationFixture.assertSameRows(
+                open,
+                ReplicationFixture.rows(
+                        PG2.jdbcUrl(),
+                        "postgres",
                         "SELECT id, customer_id, amount, status, updated_at FROM open_orders"));
         ReplicationFixture.assertSameRows(
                 ReplicationFixture.rows(
@@ -100,6 +112,12 @@ class BoundedReplicationITCase {
                 "INSERT INTO customers SELECT seq, CONCAT('customer ', seq), seq / 7,"
                         + " TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND FROM seq_1_to_900");
         MDB.execute("UPDATE customers SET score = NULL WHERE id % 10 = 0");
+        // An existing PostgreSQL target whose amount prints differently (1.5000, not 1.50): the
+        // in-database digests differ, and the portable comparison confirms the rows are equal.
+        PG2.execute(
+                "CREATE TABLE open_orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL,"
+                        + " amount numeric(14,4) NOT NULL, status text NOT NULL, updated_at"
+                        + " timestamp(6) NOT NULL)");
         new ReplicationFixture(CONTROL).apply(graph());
 
         replicate();
@@ -127,6 +145,6 @@ class BoundedReplicationITCase {
                         CONTROL.queryLong(
                                 "SELECT count(*) FROM drms.tasks WHERE kind = 'converge' AND"
                                         + " converged"))
-                .isEqualTo(4L);
+                .isEqualTo(6L);
     }
 }

@@ -13,14 +13,11 @@ import io.datafabric.usage.read.SplitPlanner;
 import io.datafabric.usage.sink.UsageSink;
 import io.datafabric.usage.source.DirectorySourceOptions;
 import io.datafabric.usage.source.UsageFileSource;
-import org.apache.flink.api.common.BatchShuffleMode;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -80,13 +77,6 @@ public final class UsagePipeline {
             // a backfill: read everything, then commit once at the end, without waiting for a
             // periodic checkpoint to carry the last increments
             env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-            // readers and the summing writer run at the same time (the readers' output is small,
-            // already summed per chunk): no spilling to disk between them
-            Configuration shuffle = new Configuration();
-            shuffle.set(
-                    ExecutionOptions.BATCH_SHUFFLE_MODE,
-                    BatchShuffleMode.ALL_EXCHANGES_HYBRID_SELECTIVE);
-            env.configure(shuffle);
         }
         env.enableCheckpointing(
                 config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);

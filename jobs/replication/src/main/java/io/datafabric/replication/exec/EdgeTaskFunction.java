@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -238,7 +239,9 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
             logEnd(taskId, TaskOutcome.SUCCEEDED, report, attempt, null, request);
             finishAttempt(chain, request, attempt, started, report, null, true);
         } catch (Exception e) {
-            if (Thread.currentThread().isInterrupted()) {
+            if (e instanceof InterruptedException
+                    || Thread.currentThread().isInterrupted()
+                    || workers.isShutdown()) {
                 return; // shutting down; the request is re-issued after restore
             }
             logEnd(
@@ -257,10 +260,14 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                     e.toString());
             if (attempt < retry.maxAttempts()) {
                 long delay = retry.delayAfter(attempt).toMillis();
-                delays.schedule(
-                        () -> workers.execute(() -> attempt(chain, request, attempt + 1)),
-                        delay,
-                        TimeUnit.MILLISECONDS);
+                try {
+                    delays.schedule(
+                            () -> workers.execute(() -> attempt(chain, request, attempt + 1)),
+                            delay,
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException shuttingDown) {
+                    // the operator is closing; the request is re-issued after restore
+                }
                 return;
             }
             finishAttempt(chain, request, attempt, started, null, e, true);

@@ -75,7 +75,18 @@ final class LedgerCommitter implements Committer<UsageCommittable> {
                     filesCompleted.inc(outcome.filesCompleted());
                     rejectsRecorded.inc(outcome.rejects());
                     size.update(outcome.entries());
-                    latency.update((System.nanoTime() - started) / 1_000_000);
+                    long millis = (System.nanoTime() - started) / 1_000_000;
+                    latency.update(millis);
+                    LOG.info(
+                            "commit {} (checkpoint {}): {} consumers, {} lines, {} rejects,"
+                                    + " {} files completed in {} ms",
+                            k.commitId(),
+                            k.checkpointId(),
+                            outcome.entries(),
+                            outcome.lines(),
+                            outcome.rejects(),
+                            outcome.filesCompleted(),
+                            millis);
                 } else {
                     skipped.inc();
                     request.signalAlreadyCommitted();

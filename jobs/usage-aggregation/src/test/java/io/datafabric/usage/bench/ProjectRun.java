@@ -54,7 +54,8 @@ public final class ProjectRun {
                 StreamExecutionEnvironment.createLocalEnvironment(threads, flink);
         try (Measured m = new Measured()) {
             new UsagePipeline(config).build(env);
-            env.execute("usage-bench");
+            long netMillis = env.execute("usage-bench").getNetRuntime();
+            System.err.println("job net runtime " + netMillis + " ms");
             try (Connection c = jdbc.connect();
                     Statement st = c.createStatement();
                     ResultSet rs =
