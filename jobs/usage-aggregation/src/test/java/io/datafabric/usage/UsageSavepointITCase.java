@@ -9,6 +9,7 @@ import io.datafabric.testing.FlinkMiniCluster;
 import io.datafabric.testing.PostgresDatabase;
 import io.datafabric.usage.config.UsageConfig;
 import io.datafabric.usage.generate.UsageGenerator;
+import io.datafabric.usage.read.FailureInjection;
 import io.datafabric.usage.sink.LedgerAudit;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,9 +37,9 @@ class UsageSavepointITCase {
     @TempDir Path dir;
     @TempDir Path savepoints;
 
-    private JobGraph jobGraph(UsageConfig config) {
+    private JobGraph jobGraph(UsagePipeline pipeline) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new UsagePipeline(config).build(env);
+        pipeline.build(env);
         return env.getStreamGraph().getJobGraph();
     }
 
@@ -62,7 +63,17 @@ class UsageSavepointITCase {
                                 "usage.split-size", "2m",
                                 "usage.chunk-size", "256k"));
 
-        JobID first = client.submitJob(jobGraph(config)).get();
+        // the first run is slowed down (a failure hook that never fires, only pauses per chunk)
+        // so that the stop surely comes in the middle of the work, even on a fast machine
+        UsagePipeline slowed =
+                new UsagePipeline(config)
+                        .withFailureInjection(
+                                new FailureInjection(
+                                        "first-",
+                                        Long.MAX_VALUE,
+                                        savepoints.resolve("never").toString(),
+                                        40));
+        JobID first = client.submitJob(jobGraph(slowed)).get();
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> UsageTestData.completedFiles(PG) >= 1);
@@ -79,7 +90,7 @@ class UsageSavepointITCase {
         generator.generate(
                 new UsageGenerator.Options(dir, 3, 1L << 20, 2_000, 22, 0, 100_000, "second"),
                 null);
-        JobGraph resumed = jobGraph(config);
+        JobGraph resumed = jobGraph(new UsagePipeline(config));
         resumed.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
         JobID second = client.submitJob(resumed).get();
         try {

@@ -263,14 +263,15 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
     }
 
     /**
-     * Row count and the sum (mod 2^64) of the first 64 bits of each row's md5, computed by
-     * PostgreSQL over the rows of {@code select}.
+     * Row count and the sum (mod 2^64) of each row's 64-bit hash of its text form, computed by
+     * PostgreSQL over the rows of {@code select}. The hash is PostgreSQL's own: two servers of
+     * different major versions may disagree, which only sends the comparison down the portable
+     * path.
      */
     private static WindowChecksum digest(Database db, Select select) {
         SqlQuery q = select.render(db.dialect());
         String sql =
-                "SELECT count(*), coalesce(sum(('x' || substr(md5(r::text), 1, 16))::bit(64)::bigint),"
-                        + " 0)::text FROM ("
+                "SELECT count(*), coalesce(sum(hashtextextended(r::text, 0)), 0)::text FROM ("
                         + q.sql()
                         + ") r";
         try (Connection c = db.connect();

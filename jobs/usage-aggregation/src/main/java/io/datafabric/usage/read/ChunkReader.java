@@ -37,6 +37,7 @@ public final class ChunkReader implements Closeable {
     private final UsageLineParser parser = new UsageLineParser();
     private final LongLongMap sums;
     private final byte[] buf = new byte[2 * MAX_LINE_BYTES + 64 * 1024];
+    private final long[] counted = new long[1];
 
     private FileSplit split;
     private FSDataInputStream in;
@@ -114,35 +115,18 @@ public final class ChunkReader implements Closeable {
             if (lineStart >= chunkLimit || map.size() >= maxEntries) {
                 break;
             }
-            // fast path: "<digits> <digits>\n" with at most 18 digits each (cannot overflow)
-            int i = pos;
+            // fast path: a run of "<digits> <digits>\n" lines, in a small method the JIT
+            // compiles early and well
+            long stopOffset = Math.min(Math.min(end, readLimit), chunkLimit);
+            int stopIndex = (int) Math.min(lim, stopOffset - bufStart);
+            int after = scanSimpleLines(b, pos, lim, stopIndex, map, maxEntries, counted);
+            if (after > pos) {
+                lines += counted[0];
+                physicalLines += counted[0];
+                pos = after;
+                continue;
+            }
             int l = lim;
-            long consumer = 0;
-            int d;
-            int stop = Math.min(l, pos + 18);
-            while (i < stop && (d = b[i] - '0') >= 0 && d <= 9) {
-                consumer = consumer * 10 + d;
-                i++;
-            }
-            if (i > pos && i < l && b[i] == ' ') {
-                int amountStart = ++i;
-                long amount = 0;
-                stop = Math.min(l, amountStart + 18);
-                while (i < stop && (d = b[i] - '0') >= 0 && d <= 9) {
-                    amount = amount * 10 + d;
-                    i++;
-                }
-                if (i > amountStart && i < l && b[i] == '\n') {
-                    physicalLines++;
-                    if (map.add(consumer, amount)) {
-                        lines++;
-                    } else {
-                        chunkRejects += reject(RejectReason.TOTAL_OVERFLOW, lineStart, pos, i);
-                    }
-                    pos = i + 1;
-                    continue;
-                }
-            }
             // general path: find the line end, refilling the buffer when needed
             int nl = indexOfLineFeed(b, pos, l);
             int lineEnd;
@@ -218,6 +202,53 @@ public final class ChunkReader implements Closeable {
                 in = null;
             }
         }
+    }
+
+    /**
+     * Parses consecutive lines of the common form {@code <digits> <digits>\n} (at most 18 digits
+     * each, so no overflow is possible) into the map. Stops before the first line that starts at or
+     * after {@code stopIndex}, is of another form, is not complete in the buffer or would overflow
+     * its sum, and when the map holds {@code maxEntries} consumers.
+     *
+     * @param counted receives the number of lines parsed
+     * @return the position after the last line parsed
+     */
+    static int scanSimpleLines(
+            byte[] b,
+            int pos,
+            int lim,
+            int stopIndex,
+            LongLongMap map,
+            int maxEntries,
+            long[] counted) {
+        int n = 0;
+        while (pos < stopIndex && map.size() < maxEntries) {
+            int i = pos;
+            long consumer = 0;
+            int d;
+            int stop = Math.min(lim, pos + 18);
+            while (i < stop && (d = b[i] - '0') >= 0 && d <= 9) {
+                consumer = consumer * 10 + d;
+                i++;
+            }
+            if (i == pos || i >= lim || b[i] != ' ') {
+                break;
+            }
+            int amountStart = ++i;
+            long amount = 0;
+            stop = Math.min(lim, amountStart + 18);
+            while (i < stop && (d = b[i] - '0') >= 0 && d <= 9) {
+                amount = amount * 10 + d;
+                i++;
+            }
+            if (i == amountStart || i >= lim || b[i] != '\n' || !map.add(consumer, amount)) {
+                break;
+            }
+            n++;
+            pos = i + 1;
+        }
+        counted[0] = n;
+        return pos;
     }
 
     /** Records a reject (or only counts it past the cap); returns 1 for the chunk's count. */

@@ -37,15 +37,22 @@ final class Measured implements AutoCloseable {
     }
 
     void report(long rows, String sum) throws IOException {
+        report(rows, sum, -1);
+    }
+
+    /** Also reports the job's own run time (Flink's net runtime, without cluster start). */
+    void report(long rows, String sum, double jobSeconds) throws IOException {
         double seconds = (System.nanoTime() - started) / 1e9;
         running = false;
         System.out.printf(
-                "RESULT seconds=%.3f peakHeapMb=%d rssMb=%d rows=%d sum=%s%n",
+                java.util.Locale.ROOT,
+                "RESULT seconds=%.3f peakHeapMb=%d rssMb=%d rows=%d sum=%s jobSeconds=%.3f%n",
                 seconds,
                 peakHeap.get() >> 20,
                 rssPeakKb(Path.of("/proc/self/status")) >> 10,
                 rows,
-                sum);
+                sum,
+                jobSeconds);
     }
 
     /** VmHWM of a process status file, in KiB (0 when unknown). */

@@ -55,13 +55,12 @@ public final class ProjectRun {
         try (Measured m = new Measured()) {
             new UsagePipeline(config).build(env);
             long netMillis = env.execute("usage-bench").getNetRuntime();
-            System.err.println("job net runtime " + netMillis + " ms");
             try (Connection c = jdbc.connect();
                     Statement st = c.createStatement();
                     ResultSet rs =
                             st.executeQuery("SELECT count(*), sum(total) FROM usage.totals")) {
                 rs.next();
-                m.report(rs.getLong(1), rs.getString(2));
+                m.report(rs.getLong(1), rs.getString(2), netMillis / 1000.0);
             }
         }
     }

@@ -51,6 +51,7 @@ public final class UsageBenchmark {
             String system,
             String dataSet,
             double seconds,
+            double jobSeconds,
             long heapMb,
             long rssMb,
             boolean correct) {}
@@ -126,6 +127,7 @@ public final class UsageBenchmark {
                                 "project-Xmx" + bigXmx,
                                 "C",
                                 run.seconds(),
+                                run.jobSeconds(),
                                 run.heapMb(),
                                 run.rssMb(),
                                 run.correct()));
@@ -273,6 +275,7 @@ public final class UsageBenchmark {
                     system,
                     set.name(),
                     wall,
+                    -1,
                     0,
                     rssKb >> 10,
                     rows == set.rows() && sum.equals(set.sum()));
@@ -294,6 +297,7 @@ public final class UsageBenchmark {
                 system,
                 set.name(),
                 wall,
+                Double.parseDouble(fields.getOrDefault("jobSeconds", "-1")),
                 Long.parseLong(fields.get("peakHeapMb")),
                 Math.max(rssKb >> 10, Long.parseLong(fields.get("rssMb"))),
                 correct);
@@ -310,8 +314,9 @@ public final class UsageBenchmark {
         table.append(
                 String.format(
                         Locale.ROOT,
-                        "%n| data set | system | runs | median s | MB/s | peak heap MB | peak RSS MB | correct |%n"
-                                + "|---|---|---|---|---|---|---|---|%n"));
+                        "%n| data set | system | runs | median s | MB/s | job-only MB/s | peak heap MB |"
+                                + " peak RSS MB | correct |%n"
+                                + "|---|---|---|---|---|---|---|---|---|%n"));
         Map<String, Map<String, Map<String, Object>>> bySystem = new LinkedHashMap<>();
         for (DataSet set : sets) {
             Map<String, List<Run>> grouped = new LinkedHashMap<>();
@@ -348,6 +353,12 @@ public final class UsageBenchmark {
                 figures.put("runs", rs.size());
                 figures.put("median_seconds", round(seconds));
                 figures.put("mb_per_s", round(mbps));
+                double job = median(rs.stream().map(Run::jobSeconds).toList());
+                if (job > 0) {
+                    // the job alone, without JVM and cluster start: the steady-state rate
+                    figures.put("job_median_seconds", round(job));
+                    figures.put("job_mb_per_s", round(set.bytes() / 1e6 / job));
+                }
                 figures.put("peak_heap_mb", heap);
                 figures.put("peak_rss_mb", rss);
                 figures.put("correct", correct);
@@ -392,6 +403,11 @@ public final class UsageBenchmark {
         Files.writeString(work.resolve("usage.json"), json.toString());
         Files.writeString(work.resolve("usage-table.md"), table.toString());
         System.out.println("wrote " + work.resolve("usage.json"));
+    }
+
+    private static String jobSecondsText(DataSet set, List<Run> rs) {
+        double job = median(rs.stream().map(Run::jobSeconds).toList());
+        return job > 0 ? String.format(Locale.ROOT, "%.1f", set.bytes() / 1e6 / job) : "–";
     }
 
     private static double round(double v) {
