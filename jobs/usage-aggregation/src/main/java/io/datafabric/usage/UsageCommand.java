@@ -150,11 +150,12 @@ public final class UsageCommand implements Callable<Integer> {
     /**
      * Committables (the sums of a checkpoint) live in checkpoints until applied; the JobManager's
      * in-memory checkpoint storage caps state at a few MB, so without a configured directory a
-     * local one is used.
+     * local one is used (bounded runs take no checkpoints).
      */
     private static UsageConfig withDefaultCheckpointDir(
             UsageConfig usage, StreamExecutionEnvironment env) {
-        if (usage.checkpointDir() != null
+        if (usage.bounded()
+                || usage.checkpointDir() != null
                 || env.getConfiguration()
                         .getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
                         .isPresent()) {
