@@ -2,6 +2,8 @@ package io.datafabric.launcher;
 
 import io.datafabric.api.ApiCommand;
 import io.datafabric.des.cli.DesCommand;
+import io.datafabric.replication.DrmsCommand;
+import io.datafabric.replication.ReplicateCommand;
 import java.util.List;
 
 /** The commands registered in the launcher, one per job or tool. */
@@ -9,6 +11,11 @@ final class Commands {
     private Commands() {}
 
     static List<Object> all() {
-        return List.of(new DesCommand(), new ApiCommand(), new ServicesCheckCommand());
+        return List.of(
+                new ReplicateCommand(),
+                new DrmsCommand(),
+                new DesCommand(),
+                new ApiCommand(),
+                new ServicesCheckCommand());
     }
 }
