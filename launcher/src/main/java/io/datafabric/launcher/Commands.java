@@ -4,6 +4,8 @@ import io.datafabric.api.ApiCommand;
 import io.datafabric.des.cli.DesCommand;
 import io.datafabric.replication.DrmsCommand;
 import io.datafabric.replication.ReplicateCommand;
+import io.datafabric.usage.GenerateUsageCommand;
+import io.datafabric.usage.UsageCommand;
 import java.util.List;
 
 /** The commands registered in the launcher, one per job or tool. */
@@ -12,6 +14,8 @@ final class Commands {
 
     static List<Object> all() {
         return List.of(
+                new UsageCommand(),
+                new GenerateUsageCommand(),
                 new ReplicateCommand(),
                 new DrmsCommand(),
                 new DesCommand(),

@@ -376,8 +376,13 @@ public final class UsageBenchmark {
                 } else {
                     figures.put("correct", correct);
                 }
-                bySystem.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>())
-                        .put(set.name(), figures);
+                // "project-Xmx512m" is the project too, measured with another heap
+                String system = e.getKey().startsWith("project") ? "project" : e.getKey();
+                String setKey =
+                        e.getKey().startsWith("project-")
+                                ? set.name() + " " + e.getKey().substring("project-".length())
+                                : set.name();
+                bySystem.computeIfAbsent(system, k -> new LinkedHashMap<>()).put(setKey, figures);
             }
         }
         System.out.print(table);
