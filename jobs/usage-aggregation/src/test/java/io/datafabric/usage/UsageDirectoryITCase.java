@@ -96,6 +96,11 @@ class UsageDirectoryITCase {
         }
 
         assertThat(marker).as("the injected failure happened").exists();
+        Path resumed = Path.of(marker + ".resumed");
+        assertThat(resumed)
+                .as("after the failure a reader was handed the big file's split past its start")
+                .exists();
+        assertThat(Files.readString(resumed)).contains("big-");
         Map<Long, Long> expected =
                 UsageTestData.expected(
                         generator, SMALL_CONSUMERS, Map.of(100_000L, 10L, 100_001L, 8L));

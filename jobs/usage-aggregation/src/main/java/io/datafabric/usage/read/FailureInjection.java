@@ -41,6 +41,26 @@ public record FailureInjection(
                 "injected failure in " + path + " after " + physicalLines + " lines");
     }
 
+    /**
+     * Called when a reader is handed a split. After the injected failure fired, a split of the
+     * chosen file handed over at a position past its start proves that recovery resumed mid-file;
+     * that position is written to {@code <marker>.resumed} for the test to check.
+     */
+    public void splitAssigned(String path, int index, long start, long offset) {
+        if (!path.contains(fileNameContains) || !Files.exists(Path.of(marker)) || offset <= start) {
+            return;
+        }
+        try {
+            Files.writeString(
+                    Path.of(marker + ".resumed"),
+                    path + "#" + index + " start=" + start + " offset=" + offset + "\n",
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write resume marker " + marker, e);
+        }
+    }
+
     private void pause() {
         if (pauseMillisPerChunk > 0) {
             try {

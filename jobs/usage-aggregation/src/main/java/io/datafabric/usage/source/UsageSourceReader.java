@@ -16,18 +16,21 @@ final class UsageSourceReader
         extends SingleThreadMultiplexSourceReaderBase<
                 ChunkDelta, ChunkDelta, FileSplit, FileSplitState> {
     private final AtomicInteger checkpointsCompleted;
+    private final FailureInjection failure;
 
     private UsageSourceReader(
             SourceReaderContext context,
             ReadOptions options,
             ChunkEmitter emitter,
-            AtomicInteger checkpointsCompleted) {
+            AtomicInteger checkpointsCompleted,
+            FailureInjection failure) {
         super(
                 () -> new ChunkSplitReader(new ChunkReader(options)),
                 emitter,
                 context.getConfiguration(),
                 context);
         this.checkpointsCompleted = checkpointsCompleted;
+        this.failure = failure;
     }
 
     static UsageSourceReader create(
@@ -36,7 +39,7 @@ final class UsageSourceReader
         ChunkEmitter emitter =
                 new ChunkEmitter(
                         new ReaderMetrics(context.metricGroup()), failure, checkpoints::get);
-        return new UsageSourceReader(context, options, emitter, checkpoints);
+        return new UsageSourceReader(context, options, emitter, checkpoints, failure);
     }
 
     @Override
@@ -53,6 +56,9 @@ final class UsageSourceReader
 
     @Override
     protected FileSplitState initializedState(FileSplit split) {
+        if (failure != null) {
+            failure.splitAssigned(split.path(), split.index(), split.start(), split.offset());
+        }
         return new FileSplitState(split, checkpointsCompleted.get());
     }
 
