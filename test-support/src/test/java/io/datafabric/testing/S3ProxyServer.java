@@ -1,5 +1,7 @@
 package io.datafabric.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -118,24 +121,33 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
                         .start();
         Process started = process;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!started.isAlive()) {
-                throw new IllegalStateException(
-                        "S3Proxy exited at start with code "
-                                + started.exitValue()
-                                + "; see "
-                                + dir.resolve("s3proxy.log"));
-            }
-            try (var socket = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> {
+                                if (!started.isAlive()) {
+                                    throw new IllegalStateException(
+                                            "S3Proxy exited at start with code "
+                                                    + started.exitValue()
+                                                    + "; see "
+                                                    + dir.resolve("s3proxy.log"));
+                                }
+                                return listens(port);
+                            });
+        } catch (ConditionTimeoutException e) {
+            started.destroy();
+            throw new IllegalStateException(
+                    "S3Proxy did not listen on port " + port + " within 60 s; see " + dir, e);
         }
-        started.destroy();
-        throw new IllegalStateException(
-                "S3Proxy did not listen on port " + port + " within 60 s; see " + dir);
+    }
+
+    private static boolean listens(int port) {
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     private static Path s3ProxyJar() {

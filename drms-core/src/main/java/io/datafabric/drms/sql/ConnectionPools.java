@@ -3,18 +3,19 @@ package io.datafabric.drms.sql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.datafabric.common.jdbc.JdbcSettings;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * One bounded HikariCP pool per database, keyed by the connection name of the graph file. Pools are
- * created up front and closed together; sessions start in UTC (see {@link
- * SqlDialect#sessionInitSql()}).
+ * created up front from the given specs, or on first use with {@link #open}, and closed together;
+ * sessions start in UTC (see {@link SqlDialect#sessionInitSql()}).
  */
 public final class ConnectionPools implements AutoCloseable {
 
@@ -32,26 +33,36 @@ public final class ConnectionPools implements AutoCloseable {
             Identifiers.check(name, "connection name");
             Objects.requireNonNull(jdbc, "jdbc");
             dialect = dialect == null ? SqlDialect.fromJdbcUrl(jdbc.url()) : dialect;
-            if (maxPoolSize < 1 || maxPoolSize > 100) {
+            if (maxPoolSize < 1 || maxPoolSize > 1000) {
                 throw new IllegalArgumentException(
-                        "pool size for " + name + " must be 1..100 but was " + maxPoolSize);
+                        "pool size for " + name + " must be 1..1000 but was " + maxPoolSize);
             }
         }
     }
 
     private final Map<String, Database> databases = new LinkedHashMap<>();
+    private final Map<ConnectionSpec, Database> bySpec = new HashMap<>();
     private final List<HikariDataSource> pools = new ArrayList<>();
+    private final Duration connectionTimeout;
+
+    /**
+     * Pools opened on first use only, with {@link #open}.
+     *
+     * @param connectionTimeout how long a task waits for a free connection
+     */
+    public ConnectionPools(Duration connectionTimeout) {
+        this.connectionTimeout = connectionTimeout;
+    }
 
     public ConnectionPools(Collection<ConnectionSpec> specs) {
+        this.connectionTimeout = Duration.ofSeconds(30);
         try {
             for (ConnectionSpec spec : specs) {
                 if (databases.containsKey(spec.name())) {
                     throw new IllegalArgumentException(
                             "connection " + spec.name() + " defined twice");
                 }
-                HikariDataSource ds = new HikariDataSource(config(spec));
-                pools.add(ds);
-                databases.put(spec.name(), new Database(spec.name(), ds, spec.dialect()));
+                open(spec);
             }
         } catch (RuntimeException e) {
             close();
@@ -59,7 +70,24 @@ public final class ConnectionPools implements AutoCloseable {
         }
     }
 
-    private static HikariConfig config(ConnectionSpec spec) {
+    /**
+     * The database of {@code spec}, its pool opened on first use. A connection whose definition
+     * changed (another url, user or password) gets a pool of its own and becomes the database
+     * {@link #database(String)} returns for that name.
+     */
+    public synchronized Database open(ConnectionSpec spec) {
+        Database db = bySpec.get(spec);
+        if (db == null) {
+            HikariDataSource ds = new HikariDataSource(config(spec));
+            pools.add(ds);
+            db = new Database(spec.name(), ds, spec.dialect());
+            bySpec.put(spec, db);
+            databases.put(spec.name(), db);
+        }
+        return db;
+    }
+
+    private HikariConfig config(ConnectionSpec spec) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("drms-" + spec.name());
         c.setJdbcUrl(spec.jdbc().url());
@@ -72,7 +100,7 @@ public final class ConnectionPools implements AutoCloseable {
         c.setMaximumPoolSize(spec.maxPoolSize());
         c.setMinimumIdle(0);
         c.setIdleTimeout(60_000);
-        c.setConnectionTimeout(30_000);
+        c.setConnectionTimeout(connectionTimeout.toMillis());
         // Fail on first use rather than at construction: a database that is down must not stop
         // the edges that do not touch it.
         c.setInitializationFailTimeout(-1);
@@ -84,7 +112,7 @@ public final class ConnectionPools implements AutoCloseable {
     }
 
     /** The database named {@code name}; an unknown name is an error listing the known ones. */
-    public Database database(String name) {
+    public synchronized Database database(String name) {
         Database db = databases.get(name);
         if (db == null) {
             throw new IllegalArgumentException(
@@ -93,15 +121,13 @@ public final class ConnectionPools implements AutoCloseable {
         return db;
     }
 
-    public Set<String> names() {
-        return databases.keySet();
-    }
-
     @Override
-    public void close() {
+    public synchronized void close() {
         for (HikariDataSource ds : pools) {
             ds.close();
         }
         pools.clear();
+        bySpec.clear();
+        databases.clear();
     }
 }

@@ -1,6 +1,7 @@
 package io.datafabric.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.datafabric.drms.task.BatchInfo;
 import io.datafabric.drms.task.BatchListener;
@@ -15,6 +16,8 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobStatus;
@@ -22,6 +25,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -52,7 +56,9 @@ class CrashRecoveryITCase {
             if (BATCHES.incrementAndGet() == 5 && CRASHES.compareAndSet(0, 1)) {
                 MID_LOAD.set(true);
                 try {
-                    Thread.sleep(10_000);
+                    // Nothing counts this down: the transaction stays open until the failing job
+                    // interrupts the thread (or 10 s pass).
+                    new CountDownLatch(1).await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -67,12 +73,15 @@ class CrashRecoveryITCase {
 
         @Override
         public void run(SourceContext<String> ctx) throws Exception {
-            long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (running && System.nanoTime() < end) {
-                if (MID_LOAD.getAndSet(false)) {
-                    throw new IllegalStateException("injected crash in the middle of a load");
-                }
-                Thread.sleep(10);
+            try {
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> !running || MID_LOAD.get());
+            } catch (ConditionTimeoutException quiet) {
+                return;
+            }
+            if (MID_LOAD.getAndSet(false)) {
+                throw new IllegalStateException("injected crash in the middle of a load");
             }
         }
 

@@ -2,9 +2,9 @@ package io.datafabric.usage;
 
 import io.datafabric.usage.config.UsageConfig;
 import io.datafabric.usage.model.ChunkDelta;
-import io.datafabric.usage.model.ChunkDeltaTypeInfo;
+import io.datafabric.usage.model.ChunkDeltaSerializer;
 import io.datafabric.usage.model.FileSplit;
-import io.datafabric.usage.model.FileSplitTypeInfo;
+import io.datafabric.usage.model.FileSplitTypeSerializer;
 import io.datafabric.usage.notify.NotificationPlanner;
 import io.datafabric.usage.notify.SplitReadingOperatorFactory;
 import io.datafabric.usage.read.FailureInjection;
@@ -125,7 +125,7 @@ public final class UsagePipeline {
                         source,
                         WatermarkStrategy.noWatermarks(),
                         "usage-files " + (config.input() == null ? "" : config.input()),
-                        ChunkDeltaTypeInfo.INSTANCE)
+                        ChunkDeltaSerializer.TYPE_INFO)
                 .uid(DIRECTORY_SOURCE_UID);
     }
 
@@ -146,7 +146,7 @@ public final class UsagePipeline {
                                         planner(),
                                         config.recentPathsMax(),
                                         config.recentPathsMinAge().toMillis()),
-                                FileSplitTypeInfo.INSTANCE)
+                                FileSplitTypeSerializer.TYPE_INFO)
                         .name("usage-plan-splits")
                         .uid(PLANNER_UID)
                         .setParallelism(1);
@@ -154,7 +154,7 @@ public final class UsagePipeline {
                 splits.rebalance()
                         .transform(
                                 "usage-read-splits",
-                                ChunkDeltaTypeInfo.INSTANCE,
+                                ChunkDeltaSerializer.TYPE_INFO,
                                 new SplitReadingOperatorFactory(readOptions()))
                         .uid(SPLIT_READER_UID);
         return read.union(splits.getSideOutput(NotificationPlanner.REJECTS));

@@ -39,6 +39,13 @@ class EdgeTaskFunctionTest {
 
     static List<TaskOutcome> run(String runner, int maxAttempts, List<TaskRequest> requests)
             throws Exception {
+        return run(runner, maxAttempts, requests, () -> {});
+    }
+
+    /** Feeds the requests, runs {@code afterInput} once all are handed in, then ends the input. */
+    static List<TaskOutcome> run(
+            String runner, int maxAttempts, List<TaskRequest> requests, Runnable afterInput)
+            throws Exception {
         EdgeTaskFunction fn =
                 new EdgeTaskFunction(
                         () -> RUNNERS.get(runner),
@@ -57,6 +64,7 @@ class EdgeTaskFunctionTest {
                     h.processElement(r, 0);
                 }
             }
+            afterInput.run();
             synchronized (h.getCheckpointLock()) {
                 h.endInput();
             }
@@ -127,17 +135,8 @@ class EdgeTaskFunctionTest {
                     running.decrementAndGet();
                     return new TaskReport(1, null, null, null, true);
                 });
-        Thread releaser =
-                new Thread(
-                        () -> {
-                            try {
-                                Thread.sleep(300);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                            release.countDown();
-                        });
-        releaser.start();
+        // asyncInvoke decides synchronously whether a request waits or merges, so once every
+        // request is handed in the first may finish.
         List<TaskOutcome> out =
                 run(
                         "slow",
@@ -146,8 +145,8 @@ class EdgeTaskFunctionTest {
                                 request(TaskRequest.INCREMENTAL),
                                 request(TaskRequest.INCREMENTAL),
                                 request(TaskRequest.SNAPSHOT),
-                                request(TaskRequest.INCREMENTAL)));
-        releaser.join();
+                                request(TaskRequest.INCREMENTAL)),
+                        release::countDown);
         assertThat(maxRunning.get()).isEqualTo(1);
         // the first runs; the second waits and absorbs the snapshot and the last request
         assertThat(kinds).containsExactly(TaskRequest.INCREMENTAL, TaskRequest.SNAPSHOT);

@@ -1,40 +1,22 @@
 package io.datafabric.usage.model;
 
 import java.io.IOException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /** Explicit serializer of {@link ChunkDelta}: no reflection, no Kryo. */
-public final class ChunkDeltaSerializer extends TypeSerializerSingleton<ChunkDelta> {
+public final class ChunkDeltaSerializer extends ImmutableRecordSerializer<ChunkDelta> {
     public static final ChunkDeltaSerializer INSTANCE = new ChunkDeltaSerializer();
+    public static final TypeInformation<ChunkDelta> TYPE_INFO =
+            new RecordTypeInfo<>(ChunkDelta.class, INSTANCE);
     private static final long serialVersionUID = 1L;
-
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
 
     @Override
     public ChunkDelta createInstance() {
         return ChunkDelta.rejectsOnly(java.util.List.of());
-    }
-
-    @Override
-    public ChunkDelta copy(ChunkDelta from) {
-        return from; // immutable by contract
-    }
-
-    @Override
-    public ChunkDelta copy(ChunkDelta from, ChunkDelta reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -56,16 +38,6 @@ public final class ChunkDeltaSerializer extends TypeSerializerSingleton<ChunkDel
         long[] consumers = Codec.readLongs(in);
         long[] amounts = Codec.readLongs(in);
         return new ChunkDelta(progress, period, consumers, amounts, Codec.readRejects(in));
-    }
-
-    @Override
-    public ChunkDelta deserialize(ChunkDelta reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
     }
 
     @Override

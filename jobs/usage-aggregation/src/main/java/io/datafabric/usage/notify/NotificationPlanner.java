@@ -3,7 +3,7 @@ package io.datafabric.usage.notify;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.common.metrics.PartMetrics;
 import io.datafabric.usage.model.ChunkDelta;
-import io.datafabric.usage.model.ChunkDeltaTypeInfo;
+import io.datafabric.usage.model.ChunkDeltaSerializer;
 import io.datafabric.usage.model.FileSplit;
 import io.datafabric.usage.model.RejectRow;
 import io.datafabric.usage.parse.RejectReason;
@@ -44,7 +44,7 @@ public final class NotificationPlanner extends ProcessFunction<String, FileSplit
 
     /** Rejected notifications, on their way to the sink. */
     public static final OutputTag<ChunkDelta> REJECTS =
-            new OutputTag<>("usage-notification-rejects", ChunkDeltaTypeInfo.INSTANCE);
+            new OutputTag<>("usage-notification-rejects", ChunkDeltaSerializer.TYPE_INFO);
 
     private static final String NOTIFICATION_FILE = "rabbitmq-notification";
 

@@ -2,7 +2,7 @@ package io.datafabric.usage.notify;
 
 import io.datafabric.usage.model.ChunkDelta;
 import io.datafabric.usage.model.FileSplit;
-import io.datafabric.usage.model.FileSplitTypeInfo;
+import io.datafabric.usage.model.FileSplitTypeSerializer;
 import io.datafabric.usage.model.SplitProgress;
 import io.datafabric.usage.read.ChunkReader;
 import io.datafabric.usage.read.ReadOptions;
@@ -49,7 +49,7 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
                 context.getOperatorStateStore()
                         .getListState(
                                 new ListStateDescriptor<>(
-                                        "pending-splits", FileSplitTypeInfo.Serializer.INSTANCE));
+                                        "pending-splits", FileSplitTypeSerializer.INSTANCE));
         queue = new ArrayDeque<>();
         for (FileSplit split : state.get()) {
             queue.add(split);

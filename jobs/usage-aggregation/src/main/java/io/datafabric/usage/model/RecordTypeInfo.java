@@ -5,10 +5,20 @@ import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
-/** Type information that binds {@link ChunkDelta} to {@link ChunkDeltaSerializer}. */
-public final class ChunkDeltaTypeInfo extends TypeInformation<ChunkDelta> {
-    public static final ChunkDeltaTypeInfo INSTANCE = new ChunkDeltaTypeInfo();
+/**
+ * Type information that binds an immutable record to its explicit serializer, so Flink never falls
+ * back to reflection or Kryo for it (as a stream record or in state).
+ */
+public final class RecordTypeInfo<T> extends TypeInformation<T> {
     private static final long serialVersionUID = 1L;
+
+    private final Class<T> type;
+    private final TypeSerializer<T> serializer;
+
+    public RecordTypeInfo(Class<T> type, TypeSerializer<T> serializer) {
+        this.type = type;
+        this.serializer = serializer;
+    }
 
     @Override
     public boolean isBasicType() {
@@ -31,8 +41,8 @@ public final class ChunkDeltaTypeInfo extends TypeInformation<ChunkDelta> {
     }
 
     @Override
-    public Class<ChunkDelta> getTypeClass() {
-        return ChunkDelta.class;
+    public Class<T> getTypeClass() {
+        return type;
     }
 
     @Override
@@ -41,33 +51,33 @@ public final class ChunkDeltaTypeInfo extends TypeInformation<ChunkDelta> {
     }
 
     @Override
-    public TypeSerializer<ChunkDelta> createSerializer(SerializerConfig config) {
-        return ChunkDeltaSerializer.INSTANCE;
+    public TypeSerializer<T> createSerializer(SerializerConfig config) {
+        return serializer;
     }
 
     @Override
     @Deprecated
-    public TypeSerializer<ChunkDelta> createSerializer(ExecutionConfig config) {
-        return ChunkDeltaSerializer.INSTANCE;
+    public TypeSerializer<T> createSerializer(ExecutionConfig config) {
+        return serializer;
     }
 
     @Override
     public String toString() {
-        return "ChunkDelta";
+        return type.getSimpleName();
     }
 
     @Override
     public boolean equals(Object obj) {
-        return obj instanceof ChunkDeltaTypeInfo;
+        return obj instanceof RecordTypeInfo<?> other && other.type == type;
     }
 
     @Override
     public int hashCode() {
-        return ChunkDeltaTypeInfo.class.hashCode();
+        return type.hashCode();
     }
 
     @Override
     public boolean canEqual(Object obj) {
-        return obj instanceof ChunkDeltaTypeInfo;
+        return obj instanceof RecordTypeInfo;
     }
 }
