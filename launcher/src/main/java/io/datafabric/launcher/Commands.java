@@ -2,6 +2,7 @@ package io.datafabric.launcher;
 
 import io.datafabric.api.ApiCommand;
 import io.datafabric.des.cli.DesCommand;
+import io.datafabric.launcher.demo.DemoCommand;
 import io.datafabric.replication.DrmsCommand;
 import io.datafabric.replication.ReplicateCommand;
 import io.datafabric.usage.GenerateUsageCommand;
@@ -20,6 +21,7 @@ final class Commands {
                 new DrmsCommand(),
                 new DesCommand(),
                 new ApiCommand(),
-                new ServicesCheckCommand());
+                new ServicesCheckCommand(),
+                new DemoCommand());
     }
 }
