@@ -609,7 +609,7 @@ public final class ReplicationBench {
         public TaskReport run(io.datafabric.drms.graph.EdgeDefinition edge, String kind)
                 throws Exception {
             Thread.sleep(millis);
-            return new TaskReport(0, null, null, null, true);
+            return new TaskReport(0, null, null, null, true, "incremental");
         }
     }
 
