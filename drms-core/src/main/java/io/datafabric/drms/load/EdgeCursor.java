@@ -1,5 +1,6 @@
 package io.datafabric.drms.load;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -28,10 +29,22 @@ import java.util.Objects;
  * @param snapshot the running snapshot pass, or null
  * @param position incremental position: the highest cursor tuple loaded (for a staged source:
  *     {@code batch_id} then key), or null before the first incremental read
+ * @param rules the rules fingerprint (see {@code EdgeTask.rulesFingerprint}) of the last complete
+ *     snapshot pass: the target holds the slice those rules define, so a job that lost its state
+ *     resumes from here instead of snapshotting again; null when unknown
+ * @param deleteDiffAt ISO instant at which the last complete primary-key diff (or a snapshot into
+ *     an empty target, which is as good) started; null when none completed. Persisted so that hard
+ *     deletes are found on schedule even when the job restarts more often than the interval
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record EdgeCursor(
-        int version, Phase phase, long batch, Snapshot snapshot, Position position) {
+        int version,
+        Phase phase,
+        long batch,
+        Snapshot snapshot,
+        Position position,
+        String rules,
+        String deleteDiffAt) {
 
     private static final ObjectMapper JSON =
             JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -87,8 +100,14 @@ public record EdgeCursor(
         }
     }
 
+    @JsonCreator
     public EdgeCursor {
         Objects.requireNonNull(phase, "phase");
+    }
+
+    /** A cursor without rules fingerprint and diff time. */
+    public EdgeCursor(int version, Phase phase, long batch, Snapshot snapshot, Position position) {
+        this(version, phase, batch, snapshot, position, null, null);
     }
 
     public static EdgeCursor initial(Phase phase) {
@@ -96,20 +115,33 @@ public record EdgeCursor(
     }
 
     public EdgeCursor withPhase(Phase p) {
-        return new EdgeCursor(version, p, batch, snapshot, position);
+        return new EdgeCursor(version, p, batch, snapshot, position, rules, deleteDiffAt);
     }
 
     public EdgeCursor withSnapshot(Snapshot s) {
-        return new EdgeCursor(version, phase, batch, s, position);
+        return new EdgeCursor(version, phase, batch, s, position, rules, deleteDiffAt);
     }
 
     public EdgeCursor withPosition(Position p) {
-        return new EdgeCursor(version, phase, batch, snapshot, p);
+        return new EdgeCursor(version, phase, batch, snapshot, p, rules, deleteDiffAt);
+    }
+
+    public EdgeCursor withRules(String r) {
+        return new EdgeCursor(version, phase, batch, snapshot, position, r, deleteDiffAt);
+    }
+
+    public EdgeCursor withDeleteDiffAt(String at) {
+        return new EdgeCursor(version, phase, batch, snapshot, position, rules, at);
+    }
+
+    /** The same cursor as batch {@code id}. */
+    public EdgeCursor withBatch(long id) {
+        return new EdgeCursor(1, phase, id, snapshot, position, rules, deleteDiffAt);
     }
 
     /** The same cursor with the next batch id (every committed batch takes one). */
     public EdgeCursor nextBatch() {
-        return new EdgeCursor(version, phase, batch + 1, snapshot, position);
+        return withBatch(batch + 1);
     }
 
     public String toJson() {

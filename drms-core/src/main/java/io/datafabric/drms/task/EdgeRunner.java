@@ -27,7 +27,6 @@ import io.datafabric.drms.sql.TableSchema;
 import io.datafabric.drms.sql.Values;
 import io.datafabric.drms.validate.Comparison;
 import io.datafabric.drms.validate.RowHasher;
-import io.datafabric.drms.validate.Validator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -127,6 +126,8 @@ public final class EdgeRunner {
         private int batches;
         private boolean caughtUp = true;
         private boolean snapshotStarted;
+        private boolean snapshotLoaded;
+        private boolean diffCompleted;
 
         /** Keys written or deleted by this run (for WINDOW validation), until it gets too big. */
         private final Map<String, List<Object>> touched = new java.util.LinkedHashMap<>();
@@ -162,7 +163,9 @@ public final class EdgeRunner {
                             snapshotStarted,
                             validation,
                             pruned,
-                            Duration.between(started, clock.instant()));
+                            Duration.between(started, clock.instant()),
+                            snapshotLoaded,
+                            diffCompleted);
             LOG.info(
                     "edge {}: {} upserted, {} deleted, {} unchanged in {} batches ({}), phase {}{}",
                     task.edgeId(),
@@ -255,8 +258,61 @@ public final class EdgeRunner {
             }
             boolean direct = cursor.snapshot().direct();
             if (runSnapshot() && !direct) {
-                runDiff();
+                // The target equals the slice only once the diff removed what it lacks.
+                String diffStarted = clock.instant().toString();
+                if (runDiff()) {
+                    stamp(cursor.withRules(rulesOr(cursor)).withDeleteDiffAt(diffStarted));
+                }
             }
+        }
+
+        private String rulesOr(EdgeCursor c) {
+            return task.rulesFingerprint() != null ? task.rulesFingerprint() : c.rules();
+        }
+
+        /**
+         * Writes a cursor that differs from the stored one only in what it records (rules, diff
+         * time): no rows, so no batch id is taken, under the same lock and check as a batch.
+         */
+        private void stamp(EdgeCursor next) throws SQLException {
+            if (next.equals(cursor)) {
+                return;
+            }
+            String json = next.toJson();
+            try (Connection c = task.target().connect()) {
+                c.setAutoCommit(false);
+                try {
+                    cursors.lock(c, task.edgeId(), stored);
+                    cursors.write(c, task.edgeId(), json, stored, now());
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException r) {
+                        e.addSuppressed(r);
+                    }
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+            stored = json;
+            cursor = next;
+        }
+
+        /** Whether the primary-key diff is due in this incremental run. */
+        private boolean diffDue() {
+            if (task.deleteDiff()) {
+                return true;
+            }
+            if (task.deleteDiffInterval() == null || sourceStaging != null) {
+                return false;
+            }
+            String last = cursor.deleteDiffAt();
+            return last == null
+                    || !Instant.parse(last)
+                            .plus(task.deleteDiffInterval())
+                            .isAfter(clock.instant());
         }
 
         private void incrementalMode() throws SQLException {
@@ -282,8 +338,12 @@ public final class EdgeRunner {
             if (!runIncremental()) {
                 return;
             }
-            if (task.deleteDiff()) {
-                runDiff();
+            if (diffDue()) {
+                String diffStarted = clock.instant().toString();
+                if (runDiff() && task.deleteDiffInterval() != null) {
+                    // Recorded only for diffs on a schedule: a forced one leaves the cursor as is.
+                    stamp(cursor.withDeleteDiffAt(diffStarted));
+                }
             }
         }
 
@@ -339,11 +399,20 @@ public final class EdgeRunner {
         }
 
         private EdgeCursor finishedSnapshot(EdgeCursor c) {
-            return c.withSnapshot(null)
-                    .withPhase(
-                            task.mode() == EdgeTask.Mode.SNAPSHOT
-                                    ? EdgeCursor.Phase.IDLE
-                                    : EdgeCursor.Phase.INCREMENTAL);
+            EdgeCursor.Snapshot pass = c.snapshot();
+            EdgeCursor done =
+                    c.withSnapshot(null)
+                            .withPhase(
+                                    task.mode() == EdgeTask.Mode.SNAPSHOT
+                                            ? EdgeCursor.Phase.IDLE
+                                            : EdgeCursor.Phase.INCREMENTAL);
+            if (pass.direct()) {
+                // Copied into an empty target: it holds exactly the slice as of the pass's start.
+                return done.withRules(rulesOr(c))
+                        .withDeleteDiffAt(Instant.parse(pass.startedAt()).toString());
+            }
+            // A snapshot-mode pass over a non-empty target is complete only after its diff.
+            return task.mode() == EdgeTask.Mode.INCREMENTAL ? done.withRules(rulesOr(c)) : done;
         }
 
         /** Loads snapshot chunks; true when the pass completed. */
@@ -386,6 +455,7 @@ public final class EdgeRunner {
                                             s.rows()));
                     continue;
                 }
+                snapshotLoaded = true;
                 if (o.upserts() > 0) {
                     // A snapshot touches the whole slice: validate it whole.
                     touchedOverflow = true;
@@ -740,7 +810,8 @@ public final class EdgeRunner {
 
         // ---- deletes by diff ----
 
-        private void runDiff() throws SQLException {
+        /** Deletes what the target has beyond the slice; true when the diff went through. */
+        private boolean runDiff() throws SQLException {
             PrimaryKeyDiff diff =
                     // Keys are small: pages larger than a row batch keep the walk to few queries.
                     new PrimaryKeyDiff(
@@ -751,11 +822,12 @@ public final class EdgeRunner {
             while (true) {
                 if (budgetSpent()) {
                     caughtUp = false;
-                    return;
+                    return false;
                 }
                 List<Object[]> keys = diff.next();
                 if (keys.isEmpty()) {
-                    return;
+                    diffCompleted = true;
+                    return true;
                 }
                 EdgeCursor same = cursor;
                 List<Object[]> gone = new ArrayList<>();
@@ -786,7 +858,7 @@ public final class EdgeRunner {
                     cursors.lock(c, task.edgeId(), stored);
                     o = work.apply(c, stage);
                     EdgeCursor oc = o.cursor();
-                    next = new EdgeCursor(1, oc.phase(), batchId, oc.snapshot(), oc.position());
+                    next = oc.withBatch(batchId);
                     json = next.toJson();
                     cursors.write(c, task.edgeId(), json, stored, now);
                     info =
@@ -848,32 +920,23 @@ public final class EdgeRunner {
         }
 
         private Comparison validate() throws SQLException {
-            Validator v = new Validator(task.fetchSize());
-            switch (task.validation()) {
-                case NONE:
-                    return null;
-                case WINDOW:
-                    if (!touchedOverflow) {
-                        return v.compareKeys(
-                                "rows with the " + touched.size() + " keys this run changed",
-                                task.source(),
-                                slice::select,
-                                slice.key(),
-                                task.target(),
-                                () -> Select.from(target.table()).columns(target.columnNames()),
-                                target.table().primaryKey(),
-                                new ArrayList<>(touched.values()));
-                    }
-                    break;
-                default:
-                    break;
+            if (task.validation() == EdgeTask.Validation.NONE) {
+                return null;
             }
-            return v.compare(
-                    "full",
-                    task.source(),
-                    slice.select(),
-                    task.target(),
-                    Select.from(target.table()).columns(target.columnNames()));
+            ValidationStep step =
+                    new ValidationStep(
+                            task,
+                            slice,
+                            target,
+                            sourceStaging,
+                            sourceStaging == null && task.mode() == EdgeTask.Mode.INCREMENTAL
+                                    ? cursorExtractor().cursorColumns()
+                                    : List.of(),
+                            task.mode() == EdgeTask.Mode.INCREMENTAL ? cursor.position() : null);
+            if (task.validation() == EdgeTask.Validation.WINDOW && !touchedOverflow) {
+                return step.compareKeys(new ArrayList<>(touched.values()));
+            }
+            return step.compareAll();
         }
     }
 }

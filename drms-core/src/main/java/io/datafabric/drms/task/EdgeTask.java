@@ -38,6 +38,13 @@ import java.util.Objects;
  * @param validation what to compare at the end of the run
  * @param maxChunks stop after this many batches (the next run continues)
  * @param maxDuration stop starting new batches after this long (null: no limit)
+ * @param deleteDiffInterval run the primary key diff after the incremental phase when the last
+ *     completed one (recorded in the cursor, so it survives restarts) is at least this old; for
+ *     sources read by cursor (null: only when {@code deleteDiff})
+ * @param rulesFingerprint a digest of the rules that decide the target's content (source,
+ *     projection, filter, target, mode); recorded in the cursor when a snapshot pass completes, so
+ *     a caller that lost its own state can tell whether the target already holds this slice (null:
+ *     not recorded)
  */
 public record EdgeTask(
         String edgeId,
@@ -62,7 +69,9 @@ public record EdgeTask(
         boolean deleteDiff,
         Validation validation,
         int maxChunks,
-        Duration maxDuration) {
+        Duration maxDuration,
+        Duration deleteDiffInterval,
+        String rulesFingerprint) {
 
     /** How an edge loads. */
     public enum Mode {
@@ -124,6 +133,9 @@ public record EdgeTask(
                             + edgeId
                             + " is incremental but its dataset declares no cursor columns");
         }
+        if (deleteDiffInterval != null && deleteDiffInterval.isNegative()) {
+            throw new IllegalArgumentException("deleteDiffInterval must not be negative");
+        }
         if (source.equals(target) && sourceTable.equals(targetTable)) {
             throw new IllegalArgumentException(
                     "edge " + edgeId + " reads and writes the same table");
@@ -158,6 +170,8 @@ public record EdgeTask(
         private boolean deleteDiff;
         private Validation validation = Validation.NONE;
         private int maxChunks = Integer.MAX_VALUE;
+        private Duration deleteDiffInterval;
+        private String rulesFingerprint;
         private Duration maxDuration;
 
         private Builder(String edgeId) {
@@ -266,6 +280,16 @@ public record EdgeTask(
             return this;
         }
 
+        public Builder deleteDiffInterval(Duration v) {
+            this.deleteDiffInterval = v;
+            return this;
+        }
+
+        public Builder rulesFingerprint(String v) {
+            this.rulesFingerprint = v;
+            return this;
+        }
+
         public EdgeTask build() {
             return new EdgeTask(
                     edgeId,
@@ -290,7 +314,9 @@ public record EdgeTask(
                     deleteDiff,
                     validation,
                     maxChunks,
-                    maxDuration);
+                    maxDuration,
+                    deleteDiffInterval,
+                    rulesFingerprint);
         }
     }
 }

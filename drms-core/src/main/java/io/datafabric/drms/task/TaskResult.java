@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param validation the comparison asked for, or null
  * @param prunedIncrements staged rows pruned by retention
  * @param elapsed wall time of the run
+ * @param snapshotLoaded true when this run loaded chunks of a snapshot pass (begun now or before)
+ * @param deleteDiffCompleted true when this run completed a primary-key diff for hard deletes
  */
 public record TaskResult(
         String edgeId,
@@ -36,4 +38,6 @@ public record TaskResult(
         boolean snapshotStarted,
         Comparison validation,
         long prunedIncrements,
-        Duration elapsed) {}
+        Duration elapsed,
+        boolean snapshotLoaded,
+        boolean deleteDiffCompleted) {}

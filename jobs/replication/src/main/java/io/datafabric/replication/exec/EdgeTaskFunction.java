@@ -4,11 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.common.metrics.PartMetrics;
+import io.datafabric.drms.control.ControlPlane;
+import io.datafabric.drms.control.TaskRecord;
 import io.datafabric.drms.graph.EdgeDefinition;
-import io.datafabric.replication.control.ControlPlane;
-import io.datafabric.replication.control.TaskRecord;
 import io.datafabric.replication.schedule.TaskRequest;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -77,7 +77,9 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         TaskRequest follower;
 
         ResultFuture<TaskOutcome> followerFuture;
-        long lastCaughtUp = System.currentTimeMillis();
+        final ReplicationLag lag = new ReplicationLag(System.currentTimeMillis());
+        MetricGroup group;
+        boolean removed;
         Counter rows;
         Counter failures;
         int inFlight;
@@ -105,7 +107,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
             config.setMinimumIdle(0);
             config.setInitializationFailTimeout(-1);
             controlPool = new HikariDataSource(config);
-            controlPlane = new ControlPlane(control);
+            controlPlane = new ControlPlane(control, controlPool::getConnection);
         }
     }
 
@@ -132,8 +134,14 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
 
     @Override
     public void asyncInvoke(TaskRequest request, ResultFuture<TaskOutcome> future) {
+        if (TaskRequest.REMOVE.equals(request.kind())) {
+            removed(request.edgeId());
+            future.complete(List.of());
+            return;
+        }
         EdgeRun run = runs.computeIfAbsent(request.edgeId(), this::newRun);
         synchronized (run) {
+            run.removed = false;
             if (run.running) {
                 if (run.follower == null) {
                     // Waits for the running task, then runs with its own slot and outcome.
@@ -176,12 +184,41 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
     private EdgeRun newRun(String edge) {
         EdgeRun run = new EdgeRun();
         MetricGroup g = metrics.group().addGroup("edge", edge);
+        run.group = g;
         run.rows = g.counter("rows");
         g.meter("rowsPerSecond", new org.apache.flink.metrics.MeterView(run.rows, 60));
         run.failures = g.counter("failures");
-        g.gauge("lagMs", () -> System.currentTimeMillis() - run.lastCaughtUp);
+        g.gauge("lagMs", () -> ReplicationLag.lagMs(run.lag, System.currentTimeMillis()));
+        g.gauge("sinceCaughtUpMs", () -> System.currentTimeMillis() - run.lag.lastCaughtUpAt());
         g.gauge("inFlightTasks", () -> run.inFlight);
         return run;
+    }
+
+    /**
+     * The edge left the graph: its metrics are unregistered (at once, or when its running task
+     * ends) so that dashboards do not show a removed edge forever.
+     */
+    private void removed(String edge) {
+        EdgeRun run = runs.get(edge);
+        if (run == null) {
+            return;
+        }
+        synchronized (run) {
+            if (run.running) {
+                run.removed = true;
+                return;
+            }
+            runs.remove(edge, run);
+        }
+        closeMetrics(run);
+    }
+
+    private static void closeMetrics(EdgeRun run) {
+        // MetricGroup has no public close in Flink 1.20; the runtime's groups do, and a closed
+        // group is replaced by a fresh one should the edge come back.
+        if (run.group instanceof AbstractMetricGroup<?> g) {
+            g.close();
+        }
     }
 
     /** The stronger of two requests: a snapshot or a converge run covers an incremental one. */
@@ -292,9 +329,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         if (report != null) {
             chain.run.rows.inc(report.rows());
             rowsTotal.inc(report.rows());
-            if (report.caughtUp()) {
-                chain.run.lastCaughtUp = started;
-            }
+            chain.run.lag.loaded(report.cursorTo(), report.caughtUp(), started);
             chain.outcomes.add(
                     new TaskOutcome(
                             request.edgeId(),
@@ -345,6 +380,10 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
             if (next == null) {
                 chain.run.running = false;
                 chain.run.inFlight = 0;
+                if (chain.run.removed) {
+                    runs.remove(request.edgeId(), chain.run);
+                    closeMetrics(chain.run);
+                }
             }
         }
         inFlight.decrementAndGet();
@@ -380,14 +419,14 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         if (controlPool == null) {
             return -1;
         }
-        try (Connection c = controlPool.getConnection()) {
-            return controlPlane.taskStarted(
-                    c,
-                    request.edgeId(),
-                    request.kind(),
-                    request.runId().isEmpty() ? null : request.runId(),
-                    attempt,
-                    null);
+        try {
+            return controlPlane
+                    .tasks()
+                    .started(
+                            request.edgeId(),
+                            request.kind(),
+                            request.runId().isEmpty() ? null : request.runId(),
+                            attempt);
         } catch (SQLException e) {
             LOG.warn(
                     "cannot record the start of a task of edge {}: {}",
@@ -407,21 +446,23 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         if (controlPool == null || taskId < 0) {
             return;
         }
-        try (Connection c = controlPool.getConnection()) {
-            controlPlane.taskFinished(
-                    c,
-                    new TaskRecord(
-                            taskId,
-                            status,
-                            report == null ? 0 : report.rows(),
-                            report == null ? null : report.cursorFrom(),
-                            report == null ? null : report.cursorTo(),
-                            report == null ? null : report.checksum(),
-                            attempt,
-                            error == null ? null : error.toString(),
-                            report != null
-                                    && TaskRequest.CONVERGE.equals(request.kind())
-                                    && report.caughtUp()));
+        try {
+            controlPlane
+                    .tasks()
+                    .finished(
+                            new TaskRecord(
+                                    taskId,
+                                    status,
+                                    report == null ? null : report.ranKind(),
+                                    report == null ? 0 : report.rows(),
+                                    report == null ? null : report.cursorFrom(),
+                                    report == null ? null : report.cursorTo(),
+                                    report == null ? null : report.checksum(),
+                                    attempt,
+                                    error == null ? null : error.toString(),
+                                    report != null
+                                            && TaskRequest.CONVERGE.equals(request.kind())
+                                            && report.caughtUp()));
         } catch (SQLException e) {
             LOG.warn(
                     "cannot record the end of a task of edge {}: {}",

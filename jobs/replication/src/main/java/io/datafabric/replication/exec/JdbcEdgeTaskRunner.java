@@ -3,6 +3,7 @@ package io.datafabric.replication.exec;
 import io.datafabric.drms.extract.SliceSource;
 import io.datafabric.drms.graph.EdgeDefinition;
 import io.datafabric.drms.graph.ReplicationMode;
+import io.datafabric.drms.load.EdgeCursor;
 import io.datafabric.drms.sql.Column;
 import io.datafabric.drms.sql.ColumnType;
 import io.datafabric.drms.sql.Database;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -59,7 +61,6 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
     private final Duration slice;
     private final Duration convergeLimit;
     private final Duration deleteDiffInterval;
-    private final Map<String, Long> lastDiff = new ConcurrentHashMap<>();
     private final Map<String, Filter> softDeletes = new ConcurrentHashMap<>();
 
     /** Reads the source side of whole-slice comparisons while the caller reads the target. */
@@ -139,31 +140,22 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
                         ? EdgeTask.Mode.SNAPSHOT
                         : EdgeTask.Mode.INCREMENTAL;
         boolean converge = TaskRequest.CONVERGE.equals(kind);
-        if (TaskRequest.SNAPSHOT.equals(kind)) {
-            // A first run snapshots by itself; an edge with a cursor re-snapshots in place.
-            if (runner.storedCursor(b.build()).isPresent()) {
-                mode = EdgeTask.Mode.SNAPSHOT;
-            }
+        String rules = edge.rulesFingerprint();
+        b.rulesFingerprint(rules);
+        if (TaskRequest.SNAPSHOT.equals(kind) && needsSnapshot(b.build(), rules)) {
+            mode = EdgeTask.Mode.SNAPSHOT;
         }
-        long now = System.currentTimeMillis();
-        String diffKey = edge.edge() + "|" + edge.rulesFingerprint();
-        // The first diff of an edge is due one interval after it was first seen here.
-        long lastDiffAt = lastDiff.computeIfAbsent(diffKey, k -> now);
-        boolean diffDue =
-                !converge
-                        && !edge.stagedSource()
-                        && mode == EdgeTask.Mode.INCREMENTAL
-                        && now - lastDiffAt >= deleteDiffInterval.toMillis();
+        // The time of the last diff is kept in the edge's cursor, so it survives restarts.
+        boolean diffByInterval =
+                !converge && !edge.stagedSource() && mode == EdgeTask.Mode.INCREMENTAL;
         b.mode(mode)
-                .deleteDiff(diffDue)
+                .deleteDiffInterval(diffByInterval ? deleteDiffInterval : null)
                 // A converge run compares the whole slice itself, both sides at once.
                 .validation(converge ? EdgeTask.Validation.NONE : EdgeTask.Validation.WINDOW)
                 // A converge run (bounded runs, backfills) need not report as it goes.
                 .maxDuration(converge ? convergeLimit : slice);
         TaskResult r = runner.run(b.build());
-        if (diffDue && r.caughtUp()) {
-            lastDiff.put(diffKey, now);
-        }
+        boolean snapshotted = r.snapshotLoaded() || r.snapshotStarted();
         long rows = r.rowsUpserted() + r.rowsDeleted();
         String cursorFrom = r.cursorFrom();
         Comparison comparison = r.validation();
@@ -199,7 +191,26 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
             }
             checksum = comparison.source().count() + ":" + comparison.source().checksumHex();
         }
-        return new TaskReport(rows, cursorFrom, r.cursorTo(), checksum, r.caughtUp());
+        String ran =
+                converge
+                        ? TaskRequest.CONVERGE
+                        : snapshotted ? TaskRequest.SNAPSHOT : TaskRequest.INCREMENTAL;
+        return new TaskReport(rows, cursorFrom, r.cursorTo(), checksum, r.caughtUp(), ran);
+    }
+
+    /**
+     * Whether a requested snapshot must run: not when the target already holds the slice these
+     * rules define. The scheduler requests one for every edge it does not know, which after a
+     * restart without state is every edge; the rules fingerprint recorded in the edge's cursor (in
+     * the target, next to the rows) tells whether the rules really changed. A first run snapshots
+     * by itself.
+     */
+    private boolean needsSnapshot(EdgeTask task, String rules) throws SQLException {
+        Optional<String> stored = runner.storedCursor(task);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        return !rules.equals(EdgeCursor.fromJson(stored.get()).rules());
     }
 
     /** The last run of a series and the rows the series wrote or removed. */

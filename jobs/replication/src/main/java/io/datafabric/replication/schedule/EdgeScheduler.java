@@ -88,6 +88,7 @@ public final class EdgeScheduler extends KeyedProcessFunction<String, EdgeComman
                 fingerprint.clear();
                 status.clear();
                 LOG.info("edge {} removed from the graph", cmd.edgeId());
+                out.collect(request(cmd.edgeId(), null, TaskRequest.REMOVE, "removed", now));
                 break;
             default:
                 throw new IllegalArgumentException("unknown edge command " + cmd.kind());

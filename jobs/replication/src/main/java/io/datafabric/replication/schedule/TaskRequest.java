@@ -2,8 +2,8 @@ package io.datafabric.replication.schedule;
 
 /**
  * One task for the executor: run {@code kind} ({@code incremental}, {@code snapshot} or {@code
- * converge}) for an edge as defined by {@code definitionJson}. {@code runId} ties the tasks of a
- * bounded run together.
+ * converge}) for an edge as defined by {@code definitionJson}; or ({@code remove}, no definition)
+ * forget a removed edge. {@code runId} ties the tasks of a bounded run together.
  */
 public record TaskRequest(
         String edgeId,
@@ -15,4 +15,7 @@ public record TaskRequest(
     public static final String INCREMENTAL = "incremental";
     public static final String SNAPSHOT = "snapshot";
     public static final String CONVERGE = "converge";
+
+    /** Not a task: the edge left the graph, so the executor forgets it (and its metrics). */
+    public static final String REMOVE = "remove";
 }

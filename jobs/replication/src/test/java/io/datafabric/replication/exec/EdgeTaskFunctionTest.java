@@ -85,7 +85,7 @@ class EdgeTaskFunctionTest {
                     if (calls.incrementAndGet() < 3) {
                         throw new IllegalStateException("database restarting");
                     }
-                    return new TaskReport(7, "a", "b", "7:00ff", true);
+                    return new TaskReport(7, "a", "b", "7:00ff", true, "incremental");
                 });
         List<TaskOutcome> out = run("flaky", 5, List.of(request(TaskRequest.INCREMENTAL)));
         assertThat(out)
@@ -133,7 +133,7 @@ class EdgeTaskFunctionTest {
                     kinds.add(kind);
                     release.await(10, TimeUnit.SECONDS);
                     running.decrementAndGet();
-                    return new TaskReport(1, null, null, null, true);
+                    return new TaskReport(1, null, null, null, true, "incremental");
                 });
         // asyncInvoke decides synchronously whether a request waits or merges, so once every
         // request is handed in the first may finish.

@@ -116,6 +116,8 @@ class EdgeSchedulerTest {
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
         send(EdgeCommand.REMOVE, null);
         assertThat(harness.numProcessingTimeTimers()).isZero();
+        // the executor is told, so that it forgets the edge and its metrics
+        assertThat(kinds()).containsExactly(TaskRequest.REMOVE);
         send(EdgeCommand.TRIGGER, null);
         assertThat(kinds()).isEmpty();
     }
