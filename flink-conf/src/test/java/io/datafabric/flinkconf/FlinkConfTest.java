@@ -1,4 +1,4 @@
-package io.datafabric.smoke;
+package io.datafabric.flinkconf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
