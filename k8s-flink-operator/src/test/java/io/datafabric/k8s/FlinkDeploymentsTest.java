@@ -229,6 +229,11 @@ class FlinkDeploymentsTest {
             assertThat(jobYaml.path("usage").path("max-parallelism").asText())
                     .isEqualTo(conf.get("pipeline.max-parallelism"));
         }
+        if (name.equals("des-packer")) {
+            assertThat(jobYaml.path("packer").path("parallelism").asInt()).isEqualTo(parallelism);
+            assertThat(jobYaml.path("packer").path("max-parallelism").asText())
+                    .isEqualTo(conf.get("pipeline.max-parallelism"));
+        }
         if (name.equals("replication")) {
             assertThat(jobYaml.path("replication").path("parallelism").asInt())
                     .isEqualTo(parallelism);

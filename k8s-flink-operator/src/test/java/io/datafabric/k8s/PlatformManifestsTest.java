@@ -210,7 +210,7 @@ class PlatformManifestsTest {
                 switch (part) {
                     case "usage" -> Path.of("jobs/usage-aggregation");
                     case "replication" -> Path.of("jobs/replication");
-                    case "des" -> Path.of("jobs/des-packer");
+                    case "despacker" -> Path.of("jobs/des-packer");
                     default -> throw new AssertionError("unknown part " + part);
                 };
         StringBuilder all = new StringBuilder();
