@@ -1,4 +1,4 @@
-package io.datafabric.smoke;
+package io.datafabric.flinkconf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,5 +61,20 @@ class FlinkConfTest {
                 .containsEntry("metrics.reporter.prom.port", "9249");
         assertThat(conf.toMap().get("env.java.opts.all"))
                 .contains("--add-opens=java.base/java.util=ALL-UNNAMED");
+    }
+
+    @Test
+    void unalignedOnlyUnderBackpressureAndStateOnS3() {
+        Configuration conf = load();
+        assertThat(conf.get(ExecutionCheckpointingOptions.ENABLE_UNALIGNED)).isTrue();
+        assertThat(conf.get(ExecutionCheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT))
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(conf.get(ExecutionCheckpointingOptions.CHECKPOINTING_TIMEOUT))
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).startsWith("s3://");
+        assertThat(conf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).startsWith("s3://");
+        assertThat(conf.toMap())
+                .containsEntry("s3.path.style.access", "true")
+                .doesNotContainKeys("s3.access-key", "s3.secret-key");
     }
 }
