@@ -16,7 +16,7 @@ final class UsageTestData {
     private UsageTestData() {}
 
     static UsageConfig config(Map<String, String> values) {
-        return UsageConfig.from(Settings.of(values));
+        return UsageConfig.from(Settings.of(values), Map.of());
     }
 
     /** The generator's exact totals for ids {@code [0, consumers)}, plus extra ones. */
