@@ -28,6 +28,7 @@ public final class ConfigLoader {
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> origins = new LinkedHashMap<>();
+    private final Map<String, String> fileOrigins = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
     /** Reads a YAML file; a missing or malformed file is a problem reported by {@link #load()}. */
@@ -90,7 +91,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new Settings(values, origins);
+        return new Settings(values, origins, fileOrigins);
     }
 
     /**
@@ -127,8 +128,10 @@ public final class ConfigLoader {
                 items.add(item.asText());
             }
             put(prefix, String.join(",", items), origin);
+            fileOrigins.put(prefix, origin);
         } else if (!node.isNull()) {
             put(prefix, node.asText(), origin);
+            fileOrigins.put(prefix, origin);
         }
     }
 

@@ -22,11 +22,20 @@ import java.util.TreeMap;
 public final class Settings {
     private final Map<String, String> values;
     private final Map<String, String> origins;
+    private final Map<String, String> fileOrigins;
     private final List<String> problems = new ArrayList<>();
 
     Settings(Map<String, String> values, Map<String, String> origins) {
+        this(values, origins, Map.of());
+    }
+
+    Settings(
+            Map<String, String> values,
+            Map<String, String> origins,
+            Map<String, String> fileOrigins) {
         this.values = Collections.unmodifiableMap(new TreeMap<>(values));
         this.origins = Map.copyOf(origins);
+        this.fileOrigins = Map.copyOf(fileOrigins);
     }
 
     /** Settings from a plain map (tests and programmatic use). */
@@ -49,6 +58,15 @@ public final class Settings {
                     }
                 });
         return out;
+    }
+
+    /**
+     * The configuration file that set {@code key}, if one did, even when a later layer (the
+     * environment, {@code --set}) overrode the value: rules about what may be written in a file (no
+     * passwords) look at this.
+     */
+    public Optional<String> fileOrigin(String key) {
+        return Optional.ofNullable(fileOrigins.get(key));
     }
 
     public boolean has(String key) {

@@ -1,5 +1,6 @@
 package io.datafabric.common.jdbc;
 
+import io.datafabric.common.config.ConfigLoader;
 import io.datafabric.common.config.Settings;
 import java.io.IOException;
 import java.io.Serializable;
@@ -30,13 +31,29 @@ public record JdbcSettings(String url, String user, String password) implements 
     /**
      * Reads {@code <prefix>.url}, {@code <prefix>.user} and the password from {@code
      * <prefix>.password-env} or {@code <prefix>.password-file} (or {@code <prefix>.password} when
-     * it came from the environment or the command line). Problems are recorded on {@code settings};
-     * the result is null when the url is missing or invalid.
+     * it came from the environment or the command line). A {@code <prefix>.password} written in a
+     * YAML file is refused, even when a later layer overrides it: a password never sits in a
+     * configuration file. Problems are recorded on {@code settings}; the result is null when the
+     * url is missing or invalid.
      */
     public static JdbcSettings from(Settings settings, String prefix, Map<String, String> env) {
         String url = settings.required(prefix + ".url");
         String user = settings.string(prefix + ".user", "");
         String password = settings.string(prefix + ".password", null);
+        settings.fileOrigin(prefix + ".password")
+                .ifPresent(
+                        file ->
+                                settings.problem(
+                                        prefix
+                                                + ".password is written in the configuration file "
+                                                + file
+                                                + ": passwords never sit in a configuration file;"
+                                                + " name an environment variable with "
+                                                + prefix
+                                                + ".password-env, a file with "
+                                                + prefix
+                                                + ".password-file, or set "
+                                                + ConfigLoader.envOfKey(prefix + ".password")));
         if (settings.has(prefix + ".password-env")) {
             String var = settings.optional(prefix + ".password-env").orElseThrow();
             password = env.get(var);

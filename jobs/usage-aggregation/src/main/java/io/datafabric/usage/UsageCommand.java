@@ -109,7 +109,7 @@ public final class UsageCommand implements Callable<Integer> {
                             .set(UsageConfig.SPLIT_SIZE, splitSize, "--split-size")
                             .set(UsageConfig.PERIOD, period, "--period");
             settings = loader.load();
-            usage = UsageConfig.from(settings);
+            usage = UsageConfig.from(settings, System.getenv());
             checkLocalInput(usage);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
@@ -166,23 +166,6 @@ public final class UsageCommand implements Callable<Integer> {
                         .toUri()
                         .toString();
         System.err.println("no checkpoint directory configured; using " + dir);
-        return new UsageConfig(
-                usage.input(),
-                usage.rabbitUri(),
-                usage.queue(),
-                usage.jdbc(),
-                usage.parallelism(),
-                usage.maxParallelism(),
-                usage.bounded(),
-                usage.scanInterval(),
-                usage.checkpointInterval(),
-                dir,
-                usage.splitSize(),
-                usage.chunkSize(),
-                usage.preaggregateMaxEntries(),
-                usage.period(),
-                usage.recentPathsMax(),
-                usage.recentPathsMinAge(),
-                usage.maxRejectRowsPerSplit());
+        return usage.withCheckpointDir(dir);
     }
 }

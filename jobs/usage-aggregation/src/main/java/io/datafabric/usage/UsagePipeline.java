@@ -1,21 +1,23 @@
 package io.datafabric.usage;
 
 import io.datafabric.usage.config.UsageConfig;
+import io.datafabric.usage.lease.InputKeys;
 import io.datafabric.usage.model.ChunkDelta;
 import io.datafabric.usage.model.ChunkDeltaSerializer;
 import io.datafabric.usage.model.FileSplit;
 import io.datafabric.usage.model.FileSplitTypeSerializer;
+import io.datafabric.usage.notify.NotificationDeserializer;
+import io.datafabric.usage.notify.NotificationMessage;
 import io.datafabric.usage.notify.NotificationPlanner;
 import io.datafabric.usage.notify.SplitReadingOperatorFactory;
-import io.datafabric.usage.read.FailureInjection;
 import io.datafabric.usage.read.ReadOptions;
+import io.datafabric.usage.read.ReadProgressListener;
 import io.datafabric.usage.read.SplitPlanner;
 import io.datafabric.usage.sink.UsageSink;
 import io.datafabric.usage.source.DirectorySourceOptions;
 import io.datafabric.usage.source.UsageFileSource;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -45,20 +47,23 @@ public final class UsagePipeline {
     public static final String SINK_UID = "usage-postgres-sink";
 
     private final UsageConfig config;
-    private final FailureInjection failure;
+    private final ReadProgressListener listener;
 
     public UsagePipeline(UsageConfig config) {
         this(config, null);
     }
 
-    private UsagePipeline(UsageConfig config, FailureInjection failure) {
+    private UsagePipeline(UsageConfig config, ReadProgressListener listener) {
         this.config = config;
-        this.failure = failure;
+        this.listener = listener;
     }
 
-    /** The same pipeline with a test-only failure hook in the directory readers. */
-    public UsagePipeline withFailureInjection(FailureInjection injection) {
-        return new UsagePipeline(config, injection);
+    /**
+     * The same pipeline with a listener in its readers (both modes). Tests use it to fail or slow a
+     * reader at a chosen point; the job sets none.
+     */
+    public UsagePipeline withReadListener(ReadProgressListener readListener) {
+        return new UsagePipeline(config, readListener);
     }
 
     /** Builds the production graph for the configured way in. */
@@ -101,17 +106,18 @@ public final class UsagePipeline {
                         readOptions(),
                         config.recentPathsMax(),
                         config.recentPathsMinAge().toMillis(),
-                        failure));
+                        config.leaseTtl().toMillis(),
+                        listener));
     }
 
-    public RMQSource<String> notificationSource() {
+    public RMQSource<NotificationMessage> notificationSource() {
         RMQConnectionConfig connection;
         try {
             connection = new RMQConnectionConfig.Builder().setUri(config.rabbitUri()).build();
         } catch (Exception e) {
             throw new IllegalArgumentException("invalid RabbitMQ URI", e);
         }
-        return new RMQSource<>(connection, config.queue(), true, new SimpleStringSchema());
+        return new RMQSource<>(connection, config.queue(), true, new NotificationDeserializer());
     }
 
     public UsageSink sink() {
@@ -134,20 +140,22 @@ public final class UsagePipeline {
      * exactly-once needs it), planned into splits, read by parallel readers.
      */
     public DataStream<ChunkDelta> readNotifications(
-            StreamExecutionEnvironment env, SourceFunction<String> notifications) {
-        DataStream<String> messages =
-                env.addSource(notifications, "usage-notifications")
+            StreamExecutionEnvironment env, SourceFunction<NotificationMessage> notifications) {
+        DataStream<NotificationMessage> messages =
+                env.addSource(notifications, "usage-notifications", NotificationMessage.TYPE_INFO)
                         .uid(RABBITMQ_SOURCE_UID)
                         .setParallelism(1);
         SingleOutputStreamOperator<FileSplit> splits =
-                messages.process(
+                messages.transform(
+                                "usage-plan-splits",
+                                FileSplitTypeSerializer.TYPE_INFO,
                                 new NotificationPlanner(
                                         config.jdbc(),
                                         planner(),
+                                        InputKeys.queue(config.rabbitUri(), config.queue()),
                                         config.recentPathsMax(),
-                                        config.recentPathsMinAge().toMillis()),
-                                FileSplitTypeSerializer.TYPE_INFO)
-                        .name("usage-plan-splits")
+                                        config.recentPathsMinAge().toMillis(),
+                                        config.leaseTtl()))
                         .uid(PLANNER_UID)
                         .setParallelism(1);
         DataStream<ChunkDelta> read =
@@ -155,7 +163,7 @@ public final class UsagePipeline {
                         .transform(
                                 "usage-read-splits",
                                 ChunkDeltaSerializer.TYPE_INFO,
-                                new SplitReadingOperatorFactory(readOptions()))
+                                new SplitReadingOperatorFactory(readOptions(), listener))
                         .uid(SPLIT_READER_UID);
         return read.union(splits.getSideOutput(NotificationPlanner.REJECTS));
     }

@@ -80,7 +80,7 @@ class UsageDirectoryITCase {
         env.configure(restart);
         Path marker = work.resolve("failed-once");
         new UsagePipeline(config)
-                .withFailureInjection(new FailureInjection("big-", 600_000, marker.toString(), 50))
+                .withReadListener(new FailureInjection("big-", 600_000, marker.toString(), 50))
                 .build(env);
         JobClient job = env.executeAsync("usage-directory-it");
         try {

@@ -67,7 +67,7 @@ class UsageSavepointITCase {
         // so that the stop surely comes in the middle of the work, even on a fast machine
         UsagePipeline slowed =
                 new UsagePipeline(config)
-                        .withFailureInjection(
+                        .withReadListener(
                                 new FailureInjection(
                                         "first-",
                                         Long.MAX_VALUE,

@@ -1,9 +1,16 @@
 package io.datafabric.usage;
 
 import io.datafabric.common.config.Settings;
+import io.datafabric.common.jdbc.JdbcSettings;
+import io.datafabric.common.jdbc.Migrations;
 import io.datafabric.testing.PostgresDatabase;
 import io.datafabric.usage.config.UsageConfig;
 import io.datafabric.usage.generate.UsageGenerator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +23,7 @@ final class UsageTestData {
     private UsageTestData() {}
 
     static UsageConfig config(Map<String, String> values) {
-        return UsageConfig.from(Settings.of(values));
+        return UsageConfig.from(Settings.of(values), Map.of());
     }
 
     /** The generator's exact totals for ids {@code [0, consumers)}, plus extra ones. */
@@ -40,6 +47,35 @@ final class UsageTestData {
                 ResultSet rs = st.executeQuery("SELECT consumer_id, total FROM usage.totals")) {
             while (rs.next()) {
                 out.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    /** Applies the migrations and empties the job's tables (tests of a class share a database). */
+    static void reset(PostgresDatabase pg) throws SQLException {
+        Migrations.apply(new JdbcSettings(pg.jdbcUrl(), pg.user(), ""), "usage");
+        pg.execute(
+                "TRUNCATE usage.totals, usage.by_period, usage.files, usage.file_splits,"
+                        + " usage.rejects, usage.commits, usage.notified_files,"
+                        + " usage.input_leases");
+    }
+
+    /** The truth the generator wrote next to its files ({@code _expected_totals.csv}). */
+    static Map<Long, Long> expectedTotalsCsv(Path dir) throws IOException {
+        Map<Long, Long> out = new HashMap<>();
+        try (BufferedReader in =
+                Files.newBufferedReader(
+                        dir.resolve(UsageGenerator.EXPECTED_TOTALS), StandardCharsets.US_ASCII)) {
+            String header = in.readLine();
+            if (!"consumer_id,total".equals(header)) {
+                throw new IOException("unexpected header " + header);
+            }
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                int comma = line.indexOf(',');
+                out.put(
+                        Long.parseLong(line.substring(0, comma)),
+                        Long.parseLong(line.substring(comma + 1)));
             }
         }
         return out;

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param rabbitUri AMQP URI in notification mode, else null
  * @param queue queue of file notifications, else null
  * @param parallelism readers (and the job's default parallelism); 0 keeps Flink's default
+ * @param leaseTtl time to live of the input's lease in {@code usage.input_leases}
  */
 public record UsageConfig(
         String input,
@@ -33,7 +34,8 @@ public record UsageConfig(
         Duration period,
         int recentPathsMax,
         Duration recentPathsMinAge,
-        long maxRejectRowsPerSplit)
+        long maxRejectRowsPerSplit,
+        Duration leaseTtl)
         implements Serializable {
 
     public static final String INPUT = "usage.input";
@@ -52,9 +54,15 @@ public record UsageConfig(
     public static final String RECENT_PATHS_MAX = "usage.recent-paths.max";
     public static final String RECENT_PATHS_MIN_AGE = "usage.recent-paths.min-age";
     public static final String REJECT_ROWS_PER_SPLIT = "usage.rejects.max-rows-per-split";
+    public static final String LEASE_TTL = "usage.lease.ttl";
 
-    /** Reads and validates; throws {@code ConfigException} listing every problem. */
-    public static UsageConfig from(Settings s) {
+    /**
+     * Reads and validates; throws {@code ConfigException} listing every problem.
+     *
+     * @param env the environment, where {@code jdbc.password-env} names a variable (normally {@code
+     *     System.getenv()}; tests pass their own)
+     */
+    public static UsageConfig from(Settings s, Map<String, String> env) {
         String input = s.optional(INPUT).orElse(null);
         String rabbit = s.optional(RABBITMQ_URI).orElse(null);
         String queue = s.optional(RABBITMQ_QUEUE).orElse(null);
@@ -75,7 +83,7 @@ public record UsageConfig(
         if (rabbit != null && !rabbit.startsWith("amqp://") && !rabbit.startsWith("amqps://")) {
             s.problem(RABBITMQ_URI + "=" + rabbit + " must start with amqp:// or amqps://");
         }
-        JdbcSettings jdbc = JdbcSettings.from(s, "jdbc", System.getenv());
+        JdbcSettings jdbc = JdbcSettings.from(s, "jdbc", env);
         int parallelism = s.intValue(PARALLELISM, 0, 0, 1024);
         int maxParallelism = s.intValue(MAX_PARALLELISM, 128, 1, 32768);
         if (parallelism > maxParallelism) {
@@ -98,6 +106,10 @@ public record UsageConfig(
         int recentMax = s.intValue(RECENT_PATHS_MAX, 100_000, 1, 10_000_000);
         Duration recentAge = s.duration(RECENT_PATHS_MIN_AGE, Duration.ofHours(1));
         long rejectRows = s.longValue(REJECT_ROWS_PER_SPLIT, 100_000, 0, Long.MAX_VALUE);
+        Duration leaseTtl = positive(s, LEASE_TTL, Duration.ofSeconds(30));
+        if (leaseTtl.toMillis() < 300) {
+            s.problem(LEASE_TTL + " must be at least 300ms");
+        }
         s.validate();
         return new UsageConfig(
                 input,
@@ -116,7 +128,54 @@ public record UsageConfig(
                 period,
                 recentMax,
                 recentAge,
-                rejectRows);
+                rejectRows,
+                leaseTtl);
+    }
+
+    /** The same configuration with another checkpoint directory. */
+    public UsageConfig withCheckpointDir(String dir) {
+        return new UsageConfig(
+                input,
+                rabbitUri,
+                queue,
+                jdbc,
+                parallelism,
+                maxParallelism,
+                bounded,
+                scanInterval,
+                checkpointInterval,
+                dir,
+                splitSize,
+                chunkSize,
+                preaggregateMaxEntries,
+                period,
+                recentPathsMax,
+                recentPathsMinAge,
+                maxRejectRowsPerSplit,
+                leaseTtl);
+    }
+
+    /** The same configuration with another parallelism (0 keeps Flink's default). */
+    public UsageConfig withParallelism(int readers) {
+        return new UsageConfig(
+                input,
+                rabbitUri,
+                queue,
+                jdbc,
+                readers,
+                maxParallelism,
+                bounded,
+                scanInterval,
+                checkpointInterval,
+                checkpointDir,
+                splitSize,
+                chunkSize,
+                preaggregateMaxEntries,
+                period,
+                recentPathsMax,
+                recentPathsMinAge,
+                maxRejectRowsPerSplit,
+                leaseTtl);
     }
 
     /** True when files come from RabbitMQ notifications. */

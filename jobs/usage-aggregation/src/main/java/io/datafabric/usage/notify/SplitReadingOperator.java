@@ -6,6 +6,7 @@ import io.datafabric.usage.model.FileSplitTypeSerializer;
 import io.datafabric.usage.model.SplitProgress;
 import io.datafabric.usage.read.ChunkReader;
 import io.datafabric.usage.read.ReadOptions;
+import io.datafabric.usage.read.ReadProgressListener;
 import io.datafabric.usage.read.ReaderMetrics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
     private static final long serialVersionUID = 1L;
 
     private final ReadOptions options;
+    private final ReadProgressListener listener;
     private final transient MailboxExecutor mailbox;
     private transient ArrayDeque<FileSplit> queue;
     private transient ListState<FileSplit> state;
@@ -36,9 +38,13 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
     private transient FileSplit opened;
     private transient boolean scheduled;
     private transient ReaderMetrics metrics;
+    private transient int checkpointsCompleted;
+    private transient int checkpointsAtOpen;
 
-    SplitReadingOperator(ReadOptions options, MailboxExecutor mailbox) {
+    SplitReadingOperator(
+            ReadOptions options, ReadProgressListener listener, MailboxExecutor mailbox) {
         this.options = options;
+        this.listener = listener;
         this.mailbox = mailbox;
     }
 
@@ -61,6 +67,7 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
         super.open();
         reader = new ChunkReader(options);
         metrics = new ReaderMetrics(getMetricGroup());
+        queue.forEach(this::assigned);
         if (!queue.isEmpty()) {
             schedule();
         }
@@ -69,7 +76,14 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
     @Override
     public void processElement(StreamRecord<FileSplit> element) {
         queue.add(element.getValue());
+        assigned(element.getValue());
         schedule();
+    }
+
+    private void assigned(FileSplit split) {
+        if (listener != null) {
+            listener.splitAssigned(split.path(), split.index(), split.start(), split.offset());
+        }
     }
 
     private void schedule() {
@@ -87,6 +101,7 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
         }
         if (opened != head) {
             reader.open(head);
+            checkpointsAtOpen = checkpointsCompleted;
         }
         ChunkDelta delta = reader.readChunk();
         SplitProgress p = delta.progress();
@@ -102,6 +117,10 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
         }
         metrics.record(delta);
         output.collect(new StreamRecord<>(delta));
+        if (listener != null && !p.done()) {
+            listener.chunkRead(
+                    p.path(), p.physicalLines(), checkpointsCompleted - checkpointsAtOpen);
+        }
         if (!queue.isEmpty()) {
             schedule();
         }
@@ -111,6 +130,12 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         state.update(new ArrayList<>(queue));
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        checkpointsCompleted++;
+        super.notifyCheckpointComplete(checkpointId);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.datafabric.usage.notify;
 import io.datafabric.usage.model.ChunkDelta;
 import io.datafabric.usage.model.FileSplit;
 import io.datafabric.usage.read.ReadOptions;
+import io.datafabric.usage.read.ReadProgressListener;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.StreamOperator;
@@ -16,16 +17,22 @@ public final class SplitReadingOperatorFactory extends AbstractStreamOperatorFac
     private static final long serialVersionUID = 1L;
 
     private final ReadOptions options;
+    private final ReadProgressListener listener;
 
-    public SplitReadingOperatorFactory(ReadOptions options) {
+    /**
+     * @param listener sees the readers' progress (tests), or null
+     */
+    public SplitReadingOperatorFactory(ReadOptions options, ReadProgressListener listener) {
         this.options = options;
+        this.listener = listener;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T extends StreamOperator<ChunkDelta>> T createStreamOperator(
             StreamOperatorParameters<ChunkDelta> parameters) {
-        SplitReadingOperator operator = new SplitReadingOperator(options, getMailboxExecutor());
+        SplitReadingOperator operator =
+                new SplitReadingOperator(options, listener, getMailboxExecutor());
         operator.setup(
                 parameters.getContainingTask(),
                 parameters.getStreamConfig(),

@@ -38,6 +38,7 @@ public final class ChunkReader implements Closeable {
     private final LongLongMap sums;
     private final byte[] buf = new byte[2 * MAX_LINE_BYTES + 64 * 1024];
     private final long[] counted = new long[1];
+    private final LineBatch batch = new LineBatch();
 
     private FileSplit split;
     private FSDataInputStream in;
@@ -119,7 +120,7 @@ public final class ChunkReader implements Closeable {
             // compiles early and well
             long stopOffset = Math.min(Math.min(end, readLimit), chunkLimit);
             int stopIndex = (int) Math.min(lim, stopOffset - bufStart);
-            int after = scanSimpleLines(b, pos, lim, stopIndex, map, maxEntries, counted);
+            int after = scanSimpleLines(b, pos, lim, stopIndex, map, maxEntries, counted, batch);
             if (after > pos) {
                 lines += counted[0];
                 physicalLines += counted[0];
@@ -204,11 +205,27 @@ public final class ChunkReader implements Closeable {
         }
     }
 
+    /** Lines parsed before they are added to the map, see {@link #scanSimpleLines}. */
+    static final int BATCH = 16;
+
+    /** Scratch space of one reader for {@link #scanSimpleLines}. */
+    static final class LineBatch {
+        final long[] consumers = new long[BATCH];
+        final long[] amounts = new long[BATCH];
+        final int[] ends = new int[BATCH];
+    }
+
     /**
      * Parses consecutive lines of the common form {@code <digits> <digits>\n} (at most 18 digits
      * each, so no overflow is possible) into the map. Stops before the first line that starts at or
      * after {@code stopIndex}, is of another form, is not complete in the buffer or would overflow
      * its sum, and when the map holds {@code maxEntries} consumers.
+     *
+     * <p>Lines are parsed in batches of up to {@link #BATCH} and their map slots loaded before any
+     * of them is added: with many consumers nearly every add misses the CPU caches, and this way
+     * the misses of a batch overlap instead of following one another (the profile of the 1 GiB,
+     * 100,000-consumer benchmark had 80 % of the reader's time in the map). A batch never holds
+     * more lines than the map has room for new consumers, so {@code maxEntries} stays exact.
      *
      * @param counted receives the number of lines parsed
      * @return the position after the last line parsed
@@ -220,32 +237,59 @@ public final class ChunkReader implements Closeable {
             int stopIndex,
             LongLongMap map,
             int maxEntries,
-            long[] counted) {
+            long[] counted,
+            LineBatch batch) {
+        final long[] consumers = batch.consumers;
+        final long[] amounts = batch.amounts;
+        final int[] ends = batch.ends;
         int n = 0;
-        while (pos < stopIndex && map.size() < maxEntries) {
-            int i = pos;
-            long consumer = 0;
-            int d;
-            int stop = Math.min(lim, pos + 18);
-            while (i < stop && (d = b[i] - '0') >= 0 && d <= 9) {
-                consumer = consumer * 10 + d;
-                i++;
+        while (true) {
+            int room = Math.min(BATCH, maxEntries - map.size());
+            int m = 0;
+            int p = pos;
+            while (m < room && p < stopIndex) {
+                int i = p;
+                long consumer = 0;
+                int d;
+                int stop = Math.min(lim, p + 18);
+                while (i < stop && (d = b[i] - '0') >= 0 && d <= 9) {
+                    consumer = consumer * 10 + d;
+                    i++;
+                }
+                if (i == p || i >= lim || b[i] != ' ') {
+                    break;
+                }
+                int amountStart = ++i;
+                long amount = 0;
+                stop = Math.min(lim, amountStart + 18);
+                while (i < stop && (d = b[i] - '0') >= 0 && d <= 9) {
+                    amount = amount * 10 + d;
+                    i++;
+                }
+                if (i == amountStart || i >= lim || b[i] != '\n') {
+                    break;
+                }
+                consumers[m] = consumer;
+                amounts[m] = amount;
+                p = i + 1;
+                ends[m] = p;
+                m++;
             }
-            if (i == pos || i >= lim || b[i] != ' ') {
+            if (m == 0) {
                 break;
             }
-            int amountStart = ++i;
-            long amount = 0;
-            stop = Math.min(lim, amountStart + 18);
-            while (i < stop && (d = b[i] - '0') >= 0 && d <= 9) {
-                amount = amount * 10 + d;
-                i++;
+            map.prefetch(consumers, m);
+            int added = 0;
+            while (added < m && map.add(consumers[added], amounts[added])) {
+                added++;
             }
-            if (i == amountStart || i >= lim || b[i] != '\n' || !map.add(consumer, amount)) {
+            n += added;
+            if (added > 0) {
+                pos = ends[added - 1];
+            }
+            if (added < m || m < room) {
                 break;
             }
-            n++;
-            pos = i + 1;
         }
         counted[0] = n;
         return pos;

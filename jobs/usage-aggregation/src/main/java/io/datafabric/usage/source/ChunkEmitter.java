@@ -1,7 +1,7 @@
 package io.datafabric.usage.source;
 
 import io.datafabric.usage.model.ChunkDelta;
-import io.datafabric.usage.read.FailureInjection;
+import io.datafabric.usage.read.ReadProgressListener;
 import io.datafabric.usage.read.ReaderMetrics;
 import java.util.function.IntSupplier;
 import org.apache.flink.api.connector.source.SourceOutput;
@@ -13,13 +13,15 @@ import org.apache.flink.connector.base.source.reader.RecordEmitter;
  */
 final class ChunkEmitter implements RecordEmitter<ChunkDelta, ChunkDelta, FileSplitState> {
     private final ReaderMetrics metrics;
-    private final FailureInjection failure;
+    private final ReadProgressListener listener;
     private final IntSupplier checkpointsCompleted;
 
     ChunkEmitter(
-            ReaderMetrics metrics, FailureInjection failure, IntSupplier checkpointsCompleted) {
+            ReaderMetrics metrics,
+            ReadProgressListener listener,
+            IntSupplier checkpointsCompleted) {
         this.metrics = metrics;
-        this.failure = failure;
+        this.listener = listener;
         this.checkpointsCompleted = checkpointsCompleted;
     }
 
@@ -29,8 +31,8 @@ final class ChunkEmitter implements RecordEmitter<ChunkDelta, ChunkDelta, FileSp
         state.advance(delta.progress());
         metrics.record(delta);
         output.collect(delta);
-        if (failure != null && !delta.progress().done()) {
-            failure.maybeFail(
+        if (listener != null && !delta.progress().done()) {
+            listener.chunkRead(
                     delta.progress().path(),
                     delta.progress().physicalLines(),
                     checkpointsCompleted.getAsInt() - state.checkpointsAtStart());

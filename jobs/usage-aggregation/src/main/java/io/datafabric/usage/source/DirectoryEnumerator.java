@@ -1,6 +1,9 @@
 package io.datafabric.usage.source;
 
 import io.datafabric.common.metrics.PartMetrics;
+import io.datafabric.usage.lease.InputKeys;
+import io.datafabric.usage.lease.InputLease;
+import io.datafabric.usage.lease.InputLeasedException;
 import io.datafabric.usage.model.FileSplit;
 import io.datafabric.usage.read.DiscoveredFile;
 import io.datafabric.usage.read.FileNameContract;
@@ -9,6 +12,7 @@ import io.datafabric.usage.read.KnownFile;
 import io.datafabric.usage.read.RecentPaths;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lists the input directory (in the coordinator's worker thread), asks PostgreSQL about paths it
+ * Takes the directory's lease in {@code usage.input_leases} (and renews it while it runs), then
+ * lists the input directory (in the coordinator's worker thread), asks PostgreSQL about paths it
  * has not seen lately, plans their splits and hands them to readers as they ask.
  */
 final class DirectoryEnumerator implements SplitEnumerator<FileSplit, EnumeratorState> {
@@ -40,6 +45,7 @@ final class DirectoryEnumerator implements SplitEnumerator<FileSplit, Enumerator
     private final RecentPaths recent;
     private final Set<Integer> waiting = new LinkedHashSet<>();
     private final FileRegistry registry;
+    private volatile InputLease lease;
     private boolean initialScanDone;
     private volatile int pendingCount;
     private volatile long oldestPendingMtime = -1;
@@ -73,6 +79,52 @@ final class DirectoryEnumerator implements SplitEnumerator<FileSplit, Enumerator
 
     @Override
     public void start() {
+        context.callAsync(this::takeLease, this::onLease);
+    }
+
+    /**
+     * Worker thread: waits at most one time to live for a lease another lineage stopped renewing.
+     */
+    private InputLease takeLease() throws Exception {
+        Path dir = new Path(options.directory());
+        String key = InputKeys.directory(dir.makeQualified(dir.getFileSystem()).toString());
+        InputLease taken =
+                new InputLease(
+                        options.jdbc(), key, owner, Duration.ofMillis(options.leaseTtlMillis()));
+        taken.acquire();
+        return taken;
+    }
+
+    /** Coordinator thread: fails the job when another deployment reads the directory. */
+    private void onLease(InputLease taken, Throwable error) {
+        if (error != null) {
+            throw new FlinkRuntimeException(
+                    "usage job on " + options.directory() + " cannot start: " + error.getMessage(),
+                    error);
+        }
+        lease = taken;
+        long every = taken.renewIntervalMillis();
+        context.callAsync(
+                () -> {
+                    taken.renew();
+                    return null;
+                },
+                this::onRenewal,
+                every,
+                every);
+        startScanning();
+    }
+
+    private void onRenewal(Object ignored, Throwable error) {
+        if (error instanceof InputLeasedException) {
+            throw new FlinkRuntimeException(error.getMessage(), error);
+        }
+        if (error != null) {
+            LOG.warn("renewing the lease of {} failed; trying again", options.directory(), error);
+        }
+    }
+
+    private void startScanning() {
         if (options.bounded()) {
             if (!initialScanDone) {
                 context.callAsync(this::scan, this::onScan);
@@ -212,5 +264,14 @@ final class DirectoryEnumerator implements SplitEnumerator<FileSplit, Enumerator
     @Override
     public void close() {
         registry.close();
+        InputLease held = lease;
+        if (held != null) {
+            try {
+                held.release();
+            } catch (Exception e) {
+                LOG.warn(
+                        "could not give up the lease of {}; it expires by itself", held.input(), e);
+            }
+        }
     }
 }

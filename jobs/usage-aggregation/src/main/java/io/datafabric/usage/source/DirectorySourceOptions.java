@@ -1,8 +1,8 @@
 package io.datafabric.usage.source;
 
 import io.datafabric.common.jdbc.JdbcSettings;
-import io.datafabric.usage.read.FailureInjection;
 import io.datafabric.usage.read.ReadOptions;
+import io.datafabric.usage.read.ReadProgressListener;
 import io.datafabric.usage.read.SplitPlanner;
 import java.io.Serializable;
 
@@ -14,7 +14,8 @@ import java.io.Serializable;
  * @param scanIntervalMillis pause between directory listings (unbounded mode)
  * @param recentPathsMax paths remembered in the enumerator state
  * @param recentPathsMinAgeMillis a path is not forgotten before it is this old
- * @param failure test-only failure hook, or null
+ * @param leaseTtlMillis time to live of the directory's lease in {@code usage.input_leases}
+ * @param listener sees the readers' progress (tests), or null
  */
 public record DirectorySourceOptions(
         String directory,
@@ -25,5 +26,6 @@ public record DirectorySourceOptions(
         ReadOptions read,
         int recentPathsMax,
         long recentPathsMinAgeMillis,
-        FailureInjection failure)
+        long leaseTtlMillis,
+        ReadProgressListener listener)
         implements Serializable {}

@@ -36,7 +36,7 @@ public final class UsageFileSource implements Source<ChunkDelta, FileSplit, Enum
 
     @Override
     public SourceReader<ChunkDelta, FileSplit> createReader(SourceReaderContext context) {
-        return UsageSourceReader.create(context, options.read(), options.failure());
+        return UsageSourceReader.create(context, options.read(), options.listener());
     }
 
     @Override

@@ -3,8 +3,8 @@ package io.datafabric.usage.source;
 import io.datafabric.usage.model.ChunkDelta;
 import io.datafabric.usage.model.FileSplit;
 import io.datafabric.usage.read.ChunkReader;
-import io.datafabric.usage.read.FailureInjection;
 import io.datafabric.usage.read.ReadOptions;
+import io.datafabric.usage.read.ReadProgressListener;
 import io.datafabric.usage.read.ReaderMetrics;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,30 +16,30 @@ final class UsageSourceReader
         extends SingleThreadMultiplexSourceReaderBase<
                 ChunkDelta, ChunkDelta, FileSplit, FileSplitState> {
     private final AtomicInteger checkpointsCompleted;
-    private final FailureInjection failure;
+    private final ReadProgressListener listener;
 
     private UsageSourceReader(
             SourceReaderContext context,
             ReadOptions options,
             ChunkEmitter emitter,
             AtomicInteger checkpointsCompleted,
-            FailureInjection failure) {
+            ReadProgressListener listener) {
         super(
                 () -> new ChunkSplitReader(new ChunkReader(options)),
                 emitter,
                 context.getConfiguration(),
                 context);
         this.checkpointsCompleted = checkpointsCompleted;
-        this.failure = failure;
+        this.listener = listener;
     }
 
     static UsageSourceReader create(
-            SourceReaderContext context, ReadOptions options, FailureInjection failure) {
+            SourceReaderContext context, ReadOptions options, ReadProgressListener listener) {
         AtomicInteger checkpoints = new AtomicInteger();
         ChunkEmitter emitter =
                 new ChunkEmitter(
-                        new ReaderMetrics(context.metricGroup()), failure, checkpoints::get);
-        return new UsageSourceReader(context, options, emitter, checkpoints, failure);
+                        new ReaderMetrics(context.metricGroup()), listener, checkpoints::get);
+        return new UsageSourceReader(context, options, emitter, checkpoints, listener);
     }
 
     @Override
@@ -56,8 +56,8 @@ final class UsageSourceReader
 
     @Override
     protected FileSplitState initializedState(FileSplit split) {
-        if (failure != null) {
-            failure.splitAssigned(split.path(), split.index(), split.start(), split.offset());
+        if (listener != null) {
+            listener.splitAssigned(split.path(), split.index(), split.start(), split.offset());
         }
         return new FileSplitState(split, checkpointsCompleted.get());
     }

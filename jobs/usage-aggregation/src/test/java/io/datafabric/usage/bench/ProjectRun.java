@@ -28,7 +28,7 @@ public final class ProjectRun {
                 Statement st = c.createStatement()) {
             st.execute(
                     "TRUNCATE usage.totals, usage.by_period, usage.files, usage.file_splits,"
-                            + " usage.rejects, usage.commits");
+                            + " usage.rejects, usage.commits, usage.input_leases, usage.notified_files");
         }
         UsageConfig config =
                 UsageConfig.from(
@@ -47,7 +47,8 @@ public final class ProjectRun {
                                         "usage.checkpoint-dir",
                                         args[4],
                                         "usage.checkpoint-interval",
-                                        args[5])));
+                                        args[5])),
+                        Map.of());
         Configuration flink = new Configuration();
         flink.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(16));
         StreamExecutionEnvironment env =

@@ -108,6 +108,45 @@ class ChunkReaderTest {
     }
 
     @Test
+    void batchedLinesKeepTheMapBoundExactAndStopAtAnOverflow() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            // 18-digit amounts stay on the fast path; the 10th one of consumer 5 overflows
+            sb.append("5 999999999999999999\n6 1\n");
+        }
+        Path file = write("overflow.txt", sb.toString());
+        Outcome o = readAll(file, 1 << 20, new ReadOptions(1 << 20, 100, 100));
+        assertThat(o.totals())
+                .containsEntry(5L, 9 * 999_999_999_999_999_999L)
+                .containsEntry(6L, 30L);
+        assertThat(o.rejects())
+                .hasSize(21)
+                .allSatisfy(r -> assertThat(r.reason()).isEqualTo(RejectReason.TOTAL_OVERFLOW));
+        assertThat(o.rejects().get(0).lineInSplit()).isEqualTo(19);
+        assertThat(o.lines()).isEqualTo(39);
+
+        StringBuilder wide = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            wide.append(i).append(' ').append(i).append('\n');
+        }
+        Path many = write("wide-batches.txt", wide.toString());
+        SplitPlanner planner = new SplitPlanner(1 << 20, 3600);
+        FileSplit split =
+                planner.plan(new DiscoveredFile(many.toString(), Files.size(many), 0), null, "me")
+                        .get(0);
+        long lines = 0;
+        try (ChunkReader reader = new ChunkReader(new ReadOptions(1 << 20, 3, 10))) {
+            reader.open(split);
+            do {
+                ChunkDelta d = reader.readChunk();
+                assertThat(d.entries()).isLessThanOrEqualTo(3);
+                lines += d.progress().lines();
+            } while (!reader.isDone());
+        }
+        assertThat(lines).isEqualTo(1000);
+    }
+
+    @Test
     void rejectsCarryTheirReasonSplitLineAndRawBytes() throws IOException {
         Path file = write("bad.txt", "1 2\n\nx 3\n4 5 6\n7 -8\n9 9223372036854775807\n9 1\n");
         Outcome o = readAll(file, 1 << 20, new ReadOptions(1 << 20, 100, 100));

@@ -1,15 +1,15 @@
 package io.datafabric.usage.read;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A test hook: makes a reader fail once, in the middle of a chosen file, after a checkpoint has
- * completed while that file was being read (so recovery must resume mid-file). "Once" is kept in a
- * marker file, because the failed reader's memory does not survive the failure.
+ * A test-only {@link ReadProgressListener}: makes a reader fail once, in the middle of a chosen
+ * file, after a checkpoint has completed while that file was being read (so recovery must resume
+ * mid-file). "Once" is kept in a marker file, because the failed reader's memory does not survive
+ * the failure.
  *
  * @param fileNameContains which file
  * @param afterPhysicalLines fail when the split has read at least this many lines
@@ -19,10 +19,11 @@ import java.nio.file.Path;
  */
 public record FailureInjection(
         String fileNameContains, long afterPhysicalLines, String marker, long pauseMillisPerChunk)
-        implements Serializable {
+        implements ReadProgressListener {
 
     /** Throws the injected failure if its moment has come and it has not fired before. */
-    public void maybeFail(String path, long physicalLines, int checkpointsCompletedWhileReading) {
+    @Override
+    public void chunkRead(String path, long physicalLines, int checkpointsCompletedWhileReading) {
         if (!path.contains(fileNameContains) || Files.exists(Path.of(marker))) {
             return;
         }
@@ -46,6 +47,7 @@ public record FailureInjection(
      * chosen file handed over at a position past its start proves that recovery resumed mid-file;
      * that position is written to {@code <marker>.resumed} for the test to check.
      */
+    @Override
     public void splitAssigned(String path, int index, long start, long offset) {
         if (!path.contains(fileNameContains) || !Files.exists(Path.of(marker)) || offset <= start) {
             return;
