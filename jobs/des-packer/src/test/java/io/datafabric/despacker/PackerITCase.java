@@ -107,7 +107,7 @@ class PackerITCase {
         MasterFiles media = new MasterFiles(MEDIA);
         MasterFiles docs = new MasterFiles(DOCS);
         Path docsRoot = tmp.resolve("docs-storage");
-        int count = 160;
+        int count = 80;
         try (Connection m = MEDIA_DB.connect();
                 Connection d = DOCS_DB.connect()) {
             media.createTable(m);
@@ -183,17 +183,24 @@ class PackerITCase {
             "--set",
             "sources.media.storage.s3.secret-key=" + SOURCE_BUCKET.secretKey()
         };
+        long started = System.nanoTime();
         assertThat(new CommandLine(new PackCommand()).execute(args)).isZero();
+        System.err.printf(
+                "PackerITCase: pack took %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        started = System.nanoTime();
 
         Map<String, byte[]> expectedByName = new HashMap<>();
         int packed = checkMaster(media, MEDIA_DB, expectedByName);
         packed += checkMaster(docs, DOCS_DB, expectedByName);
-        assertThat(packed).isGreaterThan(250);
+        assertThat(packed).isGreaterThan(130);
 
+        System.err.printf(
+                "PackerITCase: master checks took %d ms%n",
+                (System.nanoTime() - started) / 1_000_000);
         // every object: each DES name exactly once across the archive, bytes as the originals
         Map<String, Integer> seen = new HashMap<>();
         List<String> keys = archiveKeys();
-        assertThat(keys).hasSizeGreaterThan(8);
+        assertThat(keys).hasSizeGreaterThan(4);
         for (String key : keys) {
             try (DesReader reader =
                     DesReader.builder(
@@ -315,7 +322,9 @@ class PackerITCase {
                         .client()
                         .listObjectsV2Paginator(b -> b.bucket(ARCHIVE_BUCKET.bucket()))
                         .contents()) {
-            keys.add(o.key());
+            if (o.key().endsWith(".des")) {
+                keys.add(o.key());
+            }
         }
         return keys;
     }
