@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         name = "api",
         mixinStandardHelpOptions = true,
         description =
-                "Runs the DataFabric api service (health, readiness and Prometheus metrics) until"
+                "Runs the DataFabric api service (files, usage, catalog, users; health and metrics) until"
                         + " stopped.")
 public final class ApiCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
