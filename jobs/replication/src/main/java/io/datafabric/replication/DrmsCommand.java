@@ -3,14 +3,14 @@ package io.datafabric.replication;
 import io.datafabric.common.config.ConfigException;
 import io.datafabric.common.config.Settings;
 import io.datafabric.common.jdbc.JdbcSettings;
+import io.datafabric.drms.control.ControlPlane;
+import io.datafabric.drms.control.GraphVersion;
+import io.datafabric.drms.control.JdbcSchemaLookup;
 import io.datafabric.drms.graph.DatasetGraph;
 import io.datafabric.drms.graph.GraphParser;
 import io.datafabric.drms.graph.GraphProblem;
 import io.datafabric.drms.graph.GraphValidator;
 import io.datafabric.drms.graph.SchemaLookup;
-import io.datafabric.replication.control.ControlPlane;
-import io.datafabric.replication.control.GraphVersion;
-import io.datafabric.replication.exec.JdbcSchemaLookup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -153,7 +153,7 @@ public final class DrmsCommand implements Callable<Integer> {
                 return BAD_INPUT;
             }
             DatasetGraph graph = GraphParser.parse(text).graph();
-            GraphVersion v = controlPlane().apply(text, graph, who(), rollbackOf);
+            GraphVersion v = controlPlane().versions().apply(text, graph, who(), rollbackOf);
             out().println(
                             "applied version "
                                     + v.version()
@@ -217,7 +217,7 @@ public final class DrmsCommand implements Callable<Integer> {
 
         @Override
         int run() throws SQLException {
-            List<GraphVersion> versions = controlPlane().history();
+            List<GraphVersion> versions = controlPlane().versions().history();
             if (versions.isEmpty()) {
                 out().println("no version applied yet");
             }
@@ -253,7 +253,7 @@ public final class DrmsCommand implements Callable<Integer> {
         @Override
         int run() throws SQLException {
             ControlPlane plane = controlPlane();
-            Optional<GraphVersion> v = plane.version(version);
+            Optional<GraphVersion> v = plane.versions().version(version);
             if (v.isEmpty()) {
                 err().println("no version " + version + " (see drms history)");
                 return BAD_INPUT;

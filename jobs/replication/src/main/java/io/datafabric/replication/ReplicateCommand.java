@@ -7,17 +7,13 @@ import io.datafabric.common.config.ConfigException;
 import io.datafabric.common.config.ConfigLoader;
 import io.datafabric.common.config.Settings;
 import io.datafabric.common.flink.FlinkEnvironments;
-import io.datafabric.replication.control.ControlPlane;
+import io.datafabric.drms.control.ControlPlane;
+import io.datafabric.drms.control.ControlSnapshot;
 import io.datafabric.replication.control.ControlPlaneSource;
-import io.datafabric.replication.control.ControlSnapshot;
 import io.datafabric.replication.events.EventPublishOptions;
 import io.datafabric.replication.events.EventQueueSource;
 import io.datafabric.replication.exec.JdbcEdgeTaskRunner;
 import java.io.PrintWriter;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -92,7 +88,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         try {
             ControlPlane plane = new ControlPlane(rs.control());
             plane.migrate();
-            ControlSnapshot snap = plane.read();
+            ControlSnapshot snap = plane.versions().current();
             if (!snap.problems().isEmpty()) {
                 err.println("the control plane's graph is invalid: " + snap.problems());
                 return DrmsCommand.BAD_INPUT;
@@ -127,7 +123,7 @@ public final class ReplicateCommand implements Callable<Integer> {
             if (runId == null) {
                 return DrmsCommand.OK;
             }
-            List<String> notConverged = notConverged(plane, runId);
+            List<String> notConverged = plane.tasks().approvedNotConverged(runId);
             if (notConverged.isEmpty()) {
                 out.println("every approved edge converged");
                 return DrmsCommand.OK;
@@ -138,25 +134,6 @@ public final class ReplicateCommand implements Callable<Integer> {
             err.println("replication failed: " + e);
             return DrmsCommand.FAILED;
         }
-    }
-
-    private static List<String> notConverged(ControlPlane plane, String runId) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (java.sql.Connection c = plane.connect();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT name FROM drms.consumers WHERE status = 'approved' AND NOT"
-                                        + " EXISTS (SELECT 1 FROM drms.tasks t WHERE t.run_id = ?"
-                                        + " AND t.edge_id = consumers.name AND t.converged) ORDER"
-                                        + " BY name")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
     }
 
     /** The sink publishes to the exchange and does not declare it. */

@@ -3,13 +3,13 @@ package io.datafabric.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datafabric.common.config.Settings;
+import io.datafabric.drms.control.ControlPlane;
+import io.datafabric.drms.control.JdbcSchemaLookup;
 import io.datafabric.drms.graph.DatasetGraph;
 import io.datafabric.drms.graph.GraphValidator;
-import io.datafabric.replication.control.ControlPlane;
 import io.datafabric.replication.control.ControlPlaneSource;
 import io.datafabric.replication.exec.EdgeTaskRunner;
 import io.datafabric.replication.exec.JdbcEdgeTaskRunner;
-import io.datafabric.replication.exec.JdbcSchemaLookup;
 import io.datafabric.replication.exec.TaskOutcome;
 import io.datafabric.testing.PostgresDatabase;
 import java.math.BigDecimal;
@@ -58,7 +58,7 @@ final class ReplicationFixture {
     /** Validates against the databases and applies, as {@code drms apply} does. */
     long apply(String yaml) throws Exception {
         DatasetGraph graph = GraphValidator.parseValid(yaml, new JdbcSchemaLookup(Map.of()));
-        return plane().apply(yaml, graph, "test", null).version();
+        return plane().versions().apply(yaml, graph, "test", null).version();
     }
 
     ReplicationSettings settings(Map<String, String> extra) {

@@ -1,6 +1,8 @@
 package io.datafabric.replication.control;
 
 import io.datafabric.common.jdbc.JdbcSettings;
+import io.datafabric.drms.control.ControlPlane;
+import io.datafabric.drms.control.ControlSnapshot;
 import io.datafabric.drms.graph.Consumer;
 import io.datafabric.drms.graph.ConsumerStatus;
 import io.datafabric.drms.graph.DatasetGraph;
@@ -92,7 +94,7 @@ public final class ControlPlaneSource extends RichSourceFunction<ControlEvent>
                     closeQuietly(c);
                     c = plane.connect();
                 }
-                ControlSnapshot snap = plane.read(c);
+                ControlSnapshot snap = plane.versions().current(c);
                 if (!snap.problems().isEmpty()) {
                     if (snap.version() != lastBadVersion) {
                         LOG.error(

@@ -4,11 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.common.metrics.PartMetrics;
+import io.datafabric.drms.control.ControlPlane;
+import io.datafabric.drms.control.TaskRecord;
 import io.datafabric.drms.graph.EdgeDefinition;
-import io.datafabric.replication.control.ControlPlane;
-import io.datafabric.replication.control.TaskRecord;
 import io.datafabric.replication.schedule.TaskRequest;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +104,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
             config.setMinimumIdle(0);
             config.setInitializationFailTimeout(-1);
             controlPool = new HikariDataSource(config);
-            controlPlane = new ControlPlane(control);
+            controlPlane = new ControlPlane(control, controlPool::getConnection);
         }
     }
 
@@ -380,14 +379,14 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         if (controlPool == null) {
             return -1;
         }
-        try (Connection c = controlPool.getConnection()) {
-            return controlPlane.taskStarted(
-                    c,
-                    request.edgeId(),
-                    request.kind(),
-                    request.runId().isEmpty() ? null : request.runId(),
-                    attempt,
-                    null);
+        try {
+            return controlPlane
+                    .tasks()
+                    .started(
+                            request.edgeId(),
+                            request.kind(),
+                            request.runId().isEmpty() ? null : request.runId(),
+                            attempt);
         } catch (SQLException e) {
             LOG.warn(
                     "cannot record the start of a task of edge {}: {}",
@@ -407,21 +406,23 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         if (controlPool == null || taskId < 0) {
             return;
         }
-        try (Connection c = controlPool.getConnection()) {
-            controlPlane.taskFinished(
-                    c,
-                    new TaskRecord(
-                            taskId,
-                            status,
-                            report == null ? 0 : report.rows(),
-                            report == null ? null : report.cursorFrom(),
-                            report == null ? null : report.cursorTo(),
-                            report == null ? null : report.checksum(),
-                            attempt,
-                            error == null ? null : error.toString(),
-                            report != null
-                                    && TaskRequest.CONVERGE.equals(request.kind())
-                                    && report.caughtUp()));
+        try {
+            controlPlane
+                    .tasks()
+                    .finished(
+                            new TaskRecord(
+                                    taskId,
+                                    status,
+                                    null,
+                                    report == null ? 0 : report.rows(),
+                                    report == null ? null : report.cursorFrom(),
+                                    report == null ? null : report.cursorTo(),
+                                    report == null ? null : report.checksum(),
+                                    attempt,
+                                    error == null ? null : error.toString(),
+                                    report != null
+                                            && TaskRequest.CONVERGE.equals(request.kind())
+                                            && report.caughtUp()));
         } catch (SQLException e) {
             LOG.warn(
                     "cannot record the end of a task of edge {}: {}",

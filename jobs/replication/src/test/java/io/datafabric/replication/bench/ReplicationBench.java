@@ -7,18 +7,18 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.datafabric.common.config.Settings;
 import io.datafabric.common.jdbc.JdbcSettings;
+import io.datafabric.drms.control.ControlPlane;
+import io.datafabric.drms.control.JdbcSchemaLookup;
 import io.datafabric.drms.graph.DatasetGraph;
 import io.datafabric.drms.graph.GraphParser;
 import io.datafabric.drms.graph.GraphValidator;
 import io.datafabric.replication.ReplicationPipeline;
 import io.datafabric.replication.ReplicationSettings;
-import io.datafabric.replication.control.ControlPlane;
 import io.datafabric.replication.control.ControlPlaneSource;
 import io.datafabric.replication.events.EventPublishOptions;
 import io.datafabric.replication.events.EventQueueSource;
 import io.datafabric.replication.exec.EdgeTaskRunner;
 import io.datafabric.replication.exec.JdbcEdgeTaskRunner;
-import io.datafabric.replication.exec.JdbcSchemaLookup;
 import io.datafabric.replication.exec.TaskOutcome;
 import io.datafabric.replication.exec.TaskReport;
 import io.datafabric.testing.LocalServices;
@@ -222,7 +222,7 @@ public final class ReplicationBench {
                     """
                             .formatted(src.jdbcUrl(), dst.jdbcUrl());
             DatasetGraph g = GraphValidator.parseValid(yaml, new JdbcSchemaLookup(Map.of()));
-            plane.apply(yaml, g, "bench", null);
+            plane.versions().apply(yaml, g, "bench", null);
             ReplicationSettings rs = settings(control, Map.of());
             String runId = UUID.randomUUID().toString();
             long wall0 = System.currentTimeMillis();
@@ -462,7 +462,7 @@ public final class ReplicationBench {
                     new ControlPlane(new JdbcSettings(control.jdbcUrl(), "postgres", ""));
             plane.migrate();
             DatasetGraph g = GraphValidator.parseValid(yaml, new JdbcSchemaLookup(Map.of()));
-            plane.apply(yaml, g, "bench", null);
+            plane.versions().apply(yaml, g, "bench", null);
             ReplicationSettings rs =
                     settings(
                             control,

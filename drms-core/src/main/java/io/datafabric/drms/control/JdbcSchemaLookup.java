@@ -1,4 +1,4 @@
-package io.datafabric.replication.exec;
+package io.datafabric.drms.control;
 
 import io.datafabric.drms.graph.ColumnShape;
 import io.datafabric.drms.graph.ConnectionSpec;

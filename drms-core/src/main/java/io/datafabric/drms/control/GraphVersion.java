@@ -1,4 +1,4 @@
-package io.datafabric.replication.control;
+package io.datafabric.drms.control;
 
 import java.time.Instant;
 

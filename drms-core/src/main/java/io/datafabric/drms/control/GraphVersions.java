@@ -1,118 +1,162 @@
-package io.datafabric.replication.control;
+package io.datafabric.drms.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datafabric.common.jdbc.JdbcSettings;
-import io.datafabric.common.jdbc.Migrations;
 import io.datafabric.drms.graph.Consumer;
 import io.datafabric.drms.graph.Dataset;
 import io.datafabric.drms.graph.DatasetGraph;
 import io.datafabric.drms.graph.GraphParser;
+import io.datafabric.drms.graph.GraphProblem;
+import io.datafabric.drms.graph.GraphValidationException;
+import io.datafabric.drms.graph.GraphValidator;
 import io.datafabric.drms.graph.GraphWriter;
+import io.datafabric.drms.graph.SchemaLookup;
 import io.datafabric.drms.graph.SliceDataset;
 import io.datafabric.drms.graph.TableDataset;
 import java.io.IOException;
-import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
- * The {@code drms} schema in PostgreSQL: the graph the job runs, every version of it, and the task
- * log. The CLI writes the graph; the job reads it and writes tasks; the api may change consumer
- * statuses.
+ * The versions of the graph in {@code drms.graph_versions}, and the current graph in {@code
+ * drms.connections}, {@code drms.datasets} and {@code drms.consumers}. Every write is a new
+ * numbered version (who, when, the text applied, the diff against the previous one) written in one
+ * transaction with the entries it holds; concurrent writers are serialized by an advisory lock.
  */
-public final class ControlPlane implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class GraphVersions {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Serializes concurrent applies (any constant distinct from other parts' locks). */
+    /**
+     * Serializes concurrent writes of the graph (any constant distinct from other parts' locks).
+     */
     private static final long APPLY_LOCK = 0x64726d73L;
 
-    private final JdbcSettings jdbc;
+    private final ConnectionSource connections;
 
-    public ControlPlane(JdbcSettings jdbc) {
-        this.jdbc = jdbc;
-    }
-
-    public JdbcSettings jdbc() {
-        return jdbc;
-    }
-
-    /** Creates or upgrades the {@code drms} schema. */
-    public void migrate() {
-        Migrations.apply(jdbc, "drms");
-    }
-
-    public Connection connect() throws SQLException {
-        return jdbc.connect();
+    GraphVersions(ConnectionSource connections) {
+        this.connections = connections;
     }
 
     /**
-     * Writes a validated graph as the new current version, in one transaction: the version row
-     * (who, when, the file, the diff) and the connections, datasets and consumers it holds.
+     * Writes a validated graph as the new current version: the version row and the connections,
+     * datasets and consumers it holds (statuses as the graph says). Entries the graph lacks are
+     * removed.
+     *
+     * @param source the text applied (a graph file), kept for history and rollback
+     * @param user who applies
+     * @param rollbackOf the version this one restores, or null
      */
     public GraphVersion apply(String source, DatasetGraph graph, String user, Long rollbackOf)
             throws SQLException {
-        ObjectNode tree = GraphWriter.toTree(graph);
-        try (Connection c = connect()) {
-            c.setAutoCommit(false);
-            try {
-                try (Statement st = c.createStatement()) {
-                    st.execute("SELECT pg_advisory_xact_lock(" + APPLY_LOCK + ")");
-                }
-                long version = 1;
-                JsonNode previous = null;
-                try (Statement st = c.createStatement();
-                        ResultSet rs =
-                                st.executeQuery(
-                                        "SELECT version, graph::text FROM drms.graph_versions"
-                                                + " ORDER BY version DESC LIMIT 1")) {
-                    if (rs.next()) {
-                        version = rs.getLong(1) + 1;
-                        previous = JSON.readTree(rs.getString(2));
-                    }
-                }
-                String diff = GraphDiff.text(GraphDiff.between(previous, tree));
-                try (PreparedStatement ps =
-                        c.prepareStatement(
-                                "INSERT INTO drms.graph_versions(version, applied_by, source, graph,"
-                                        + " diff, rollback_of) VALUES (?, ?, ?, ?::jsonb, ?, ?)")) {
-                    ps.setLong(1, version);
-                    ps.setString(2, user);
-                    ps.setString(3, source);
-                    ps.setString(4, GraphWriter.json(tree));
-                    ps.setString(5, diff);
-                    if (rollbackOf == null) {
-                        ps.setNull(6, Types.BIGINT);
-                    } else {
-                        ps.setLong(6, rollbackOf);
-                    }
-                    ps.executeUpdate();
-                }
-                writeEntries(c, graph, version);
-                c.commit();
-                return new GraphVersion(version, user, null, diff, rollbackOf, source);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } catch (IOException e) {
-                c.rollback();
-                throw new SQLException("stored graph is not JSON: " + e.getMessage(), e);
-            }
+        try (Connection c = connections.open()) {
+            return inLockedTransaction(c, () -> write(c, source, graph, user, rollbackOf));
         }
     }
 
-    private void writeEntries(Connection c, DatasetGraph graph, long version) throws SQLException {
+    /**
+     * Edits the current graph (with the consumers' current statuses) as a JSON tree in the graph
+     * file's shape, validates the result and writes it as a new version, all under the write lock
+     * so that concurrent edits never lose one another.
+     *
+     * @param edit changes the tree (a copy) in place or returns a new one
+     * @param lookup checks tables and columns against the databases; null checks structure only
+     * @throws GraphValidationException with every problem when the edited graph is invalid; nothing
+     *     is written then
+     */
+    public GraphVersion edit(String user, UnaryOperator<ObjectNode> edit, SchemaLookup lookup)
+            throws SQLException {
+        try (Connection c = connections.open()) {
+            return inLockedTransaction(
+                    c,
+                    () -> {
+                        ControlSnapshot now = current(c);
+                        ObjectNode tree = edit.apply(GraphWriter.toTree(now.graph()).deepCopy());
+                        GraphParser.Result parsed = GraphParser.parse(tree);
+                        List<GraphProblem> problems = GraphValidator.validate(parsed, lookup);
+                        if (!problems.isEmpty()) {
+                            throw new GraphValidationException(problems);
+                        }
+                        // JSON is YAML: the stored text re-parses for a rollback like a file does.
+                        return write(c, GraphWriter.json(tree), parsed.graph(), user, null);
+                    });
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException, IOException;
+    }
+
+    private static <T> T inLockedTransaction(Connection c, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(" + APPLY_LOCK + ")");
+            }
+            T result = work.run();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } catch (IOException e) {
+            c.rollback();
+            throw new SQLException("stored graph is not JSON: " + e.getMessage(), e);
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private GraphVersion write(
+            Connection c, String source, DatasetGraph graph, String user, Long rollbackOf)
+            throws SQLException, IOException {
+        ObjectNode tree = GraphWriter.toTree(graph);
+        long version = 1;
+        JsonNode previous = null;
+        try (Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT version, graph::text FROM drms.graph_versions"
+                                        + " ORDER BY version DESC LIMIT 1")) {
+            if (rs.next()) {
+                version = rs.getLong(1) + 1;
+                previous = JSON.readTree(rs.getString(2));
+            }
+        }
+        String diff = GraphDiff.text(GraphDiff.between(previous, tree));
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO drms.graph_versions(version, applied_by, source, graph,"
+                                + " diff, rollback_of) VALUES (?, ?, ?, ?::jsonb, ?, ?)")) {
+            ps.setLong(1, version);
+            ps.setString(2, user);
+            ps.setString(3, source);
+            ps.setString(4, GraphWriter.json(tree));
+            ps.setString(5, diff);
+            if (rollbackOf == null) {
+                ps.setNull(6, Types.BIGINT);
+            } else {
+                ps.setLong(6, rollbackOf);
+            }
+            ps.executeUpdate();
+        }
+        writeEntries(c, graph, version);
+        return new GraphVersion(version, user, null, diff, rollbackOf, source);
+    }
+
+    private static void writeEntries(Connection c, DatasetGraph graph, long version)
+            throws SQLException {
         deleteMissing(c, "consumers", graph.consumers().keySet());
         deleteMissing(c, "datasets", graph.datasets().keySet());
         deleteMissing(c, "connections", graph.connections().keySet());
@@ -202,7 +246,7 @@ public final class ControlPlane implements Serializable {
         }
     }
 
-    private static void deleteMissing(Connection c, String table, java.util.Set<String> keep)
+    private static void deleteMissing(Connection c, String table, Set<String> keep)
             throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("DELETE FROM drms." + table + " WHERE NOT (name = ANY (?))")) {
@@ -211,10 +255,10 @@ public final class ControlPlane implements Serializable {
         }
     }
 
-    /** Every applied version, newest first, without the file text. */
+    /** Every applied version, newest first, without the applied text. */
     public List<GraphVersion> history() throws SQLException {
         List<GraphVersion> out = new ArrayList<>();
-        try (Connection c = connect();
+        try (Connection c = connections.open();
                 Statement st = c.createStatement();
                 ResultSet rs =
                         st.executeQuery(
@@ -235,9 +279,9 @@ public final class ControlPlane implements Serializable {
         return out;
     }
 
-    /** One version with the file text as it was applied. */
+    /** One version with the text as it was applied. */
     public Optional<GraphVersion> version(long version) throws SQLException {
-        try (Connection c = connect();
+        try (Connection c = connections.open();
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT version, applied_by, applied_at, diff, rollback_of, source"
@@ -261,16 +305,16 @@ public final class ControlPlane implements Serializable {
     }
 
     /** The current graph, with statuses as the consumers table holds them now. */
-    public ControlSnapshot read() throws SQLException {
-        try (Connection c = connect()) {
-            return read(c);
+    public ControlSnapshot current() throws SQLException {
+        try (Connection c = connections.open()) {
+            return current(c);
         }
     }
 
-    /** As {@link #read()}, on a connection the caller keeps. */
-    public ControlSnapshot read(Connection c) throws SQLException {
+    /** As {@link #current()}, on a connection the caller keeps (and may hold a transaction on). */
+    public ControlSnapshot current(Connection c) throws SQLException {
         ObjectNode tree = JSON.createObjectNode();
-        long version = 0;
+        long version;
         try (Statement st = c.createStatement()) {
             try (ResultSet rs =
                     st.executeQuery("SELECT coalesce(max(version), 0) FROM drms.graph_versions")) {
@@ -315,66 +359,5 @@ public final class ControlPlane implements Serializable {
                 }
             }
         }
-    }
-
-    /** Sets a consumer's status (as the api does on approval); false if no such consumer. */
-    public boolean setStatus(String consumer, String status, String by) throws SQLException {
-        try (Connection c = connect();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "UPDATE drms.consumers SET status = ?, status_changed_by = ?,"
-                                        + " status_changed_at = now() WHERE name = ?")) {
-            ps.setString(1, status);
-            ps.setString(2, by);
-            ps.setString(3, consumer);
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    /** Records the start of a task; returns its id. */
-    public long taskStarted(
-            Connection c, String edge, String kind, String runId, int attempt, String cursorFrom)
-            throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "INSERT INTO drms.tasks(edge_id, started_at, status, attempt, kind, run_id,"
-                                + " cursor_from) VALUES (?, ?, 'running', ?, ?, ?, ?) RETURNING"
-                                + " id")) {
-            ps.setString(1, edge);
-            ps.setTimestamp(2, new Timestamp(System.currentTimeMillis()));
-            ps.setInt(3, attempt);
-            ps.setString(4, kind);
-            ps.setString(5, runId);
-            ps.setString(6, cursorFrom);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    /** Records the end of a task. */
-    public void taskFinished(Connection c, TaskRecord t) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "UPDATE drms.tasks SET finished_at = ?, status = ?, rows = ?, cursor_from ="
-                                + " ?, cursor_to = ?, checksum = ?, attempt = ?, error = ?,"
-                                + " converged = ? WHERE id = ?")) {
-            ps.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
-            ps.setString(2, t.status());
-            ps.setLong(3, t.rows());
-            ps.setString(4, t.cursorFrom());
-            ps.setString(5, t.cursorTo());
-            ps.setString(6, t.checksum());
-            ps.setInt(7, t.attempt());
-            ps.setString(8, t.error() == null ? null : truncate(t.error(), 4000));
-            ps.setBoolean(9, t.converged());
-            ps.setLong(10, t.id());
-            ps.executeUpdate();
-        }
-    }
-
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max);
     }
 }

@@ -1,7 +1,8 @@
-package io.datafabric.replication.control;
+package io.datafabric.drms.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class GraphDiff {
                     lines.add("+ " + path);
                 } else if (y == null) {
                     lines.add("- " + path);
-                } else if (!x.equals(y)) {
+                } else if (!same(x, y)) {
                     lines.add("~ " + path + ": " + changedKeys(x, y));
                 }
             }
@@ -54,7 +55,7 @@ public final class GraphDiff {
         for (String k : keys) {
             JsonNode vx = x.get(k);
             JsonNode vy = y.get(k);
-            if (vx != null && vx.equals(vy)) {
+            if (vx != null && vy != null && same(vx, vy)) {
                 continue;
             }
             boolean scalar = (vx == null || vx.isValueNode()) && (vy == null || vy.isValueNode());
@@ -62,6 +63,22 @@ public final class GraphDiff {
         }
         return String.join(", ", parts);
     }
+
+    /**
+     * Equal as JSON values: numbers by value, since a tree read back from {@code jsonb} holds
+     * {@code 100} as an int where the writer produced a long.
+     */
+    static boolean same(JsonNode x, JsonNode y) {
+        return x.equals(NUMBERS_BY_VALUE, y);
+    }
+
+    private static final Comparator<JsonNode> NUMBERS_BY_VALUE =
+            (a, b) -> {
+                if (a.isNumber() && b.isNumber()) {
+                    return a.decimalValue().compareTo(b.decimalValue());
+                }
+                return a.equals(b) ? 0 : 1;
+            };
 
     private static String show(JsonNode v) {
         return v == null ? "(none)" : v.asText();

@@ -1,4 +1,4 @@
-package io.datafabric.replication.control;
+package io.datafabric.drms.control;
 
 import io.datafabric.drms.graph.DatasetGraph;
 import io.datafabric.drms.graph.GraphProblem;
