@@ -59,13 +59,7 @@ public record ApiConfig(
     public static ApiConfig defaults(JdbcSettings jdbc, String jwtSecret) {
         return from(
                 Settings.of(
-                        Map.of(
-                                "jdbc.url",
-                                jdbc.url(),
-                                "jdbc.user",
-                                jdbc.user(),
-                                "api.port",
-                                "0")),
+                        Map.of("jdbc.url", jdbc.url(), "jdbc.user", jdbc.user(), "api.port", "0")),
                 Map.of(DEFAULT_JWT_SECRET_ENV, jwtSecret));
     }
 

@@ -85,6 +85,7 @@ public final class ApiServer implements AutoCloseable {
     private final RouteTable routes;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
+    private boolean closed;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
     public ApiServer(ApiConfig config) {
@@ -96,7 +97,7 @@ public final class ApiServer implements AutoCloseable {
                         ? SharedIndexCache.none()
                         : SharedIndexCache.redis(
                                 config.redisUrl(), "datafabric:api:index:", config.redisTtl());
-        this.work = new Work(config.workers(), config.workQueue());
+        this.work = new Work(config.workers(), config.workQueue(), this::failure);
         this.audit = new AuditLog(dataSource, registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -137,8 +138,16 @@ public final class ApiServer implements AutoCloseable {
         app.exception(HttpResponseException.class, (e, ctx) -> httpError(ctx, e));
         app.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
 
-        routes.add(HandlerType.GET, "/health/live", ctx -> ctx.json(Map.of("status", "live")), Role.PUBLIC);
-        routes.add(HandlerType.GET, "/health/ready", ctx -> work.submit(ctx, this::ready), Role.PUBLIC);
+        routes.add(
+                HandlerType.GET,
+                "/health/live",
+                ctx -> ctx.json(Map.of("status", "live")),
+                Role.PUBLIC);
+        routes.add(
+                HandlerType.GET,
+                "/health/ready",
+                ctx -> work.submit(ctx, this::ready),
+                Role.PUBLIC);
         routes.add(
                 HandlerType.GET,
                 "/metrics",
@@ -163,7 +172,7 @@ public final class ApiServer implements AutoCloseable {
                         registry)
                 .register(routes);
         new UsageRoutes(dataSource, work).register(routes);
-        new CatalogRoutes(dataSource, work, config.maxBodyBytes()).register(routes);
+        CatalogRoutes.on(config.jdbc(), dataSource, work, config.maxBodyBytes()).register(routes);
         new AuditRoutes(dataSource, work).register(routes);
 
         try {
@@ -227,13 +236,22 @@ public final class ApiServer implements AutoCloseable {
         @Override
         public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
             fields.put("Content-Type", "application/json");
+            String message =
+                    switch (status) {
+                        case 400 ->
+                                "bad request: malformed or ambiguous URI or headers (encoded"
+                                        + " '..', '.', '/' or '\\' path segments are refused)";
+                        case 414 -> "request URI too long";
+                        case 431 -> "request headers too large";
+                        default -> reason == null ? "bad request" : reason;
+                    };
             String body =
                     Json.write(
                             Map.of(
                                     "error",
-                                    "bad_request",
+                                    status == 400 ? "bad_request" : "too_large",
                                     "message",
-                                    reason == null ? "bad request" : reason));
+                                    message + (reason == null ? "" : " (" + reason + ")")));
             return ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -263,7 +281,8 @@ public final class ApiServer implements AutoCloseable {
         ctx.attribute("counted", Boolean.TRUE);
         if (draining && !ctx.path().startsWith("/health/")) {
             ctx.header("Retry-After", "1");
-            throw new ApiError(503, "shutting_down", "this instance is shutting down", List.of(), 1);
+            throw new ApiError(
+                    503, "shutting_down", "this instance is shutting down", List.of(), 1);
         }
     }
 
@@ -327,6 +346,19 @@ public final class ApiServer implements AutoCloseable {
         ctx.status(e.status()).json(body);
     }
 
+    /** Renders any exception of a handler as the JSON error it maps to. */
+    private void failure(Context ctx, Throwable e) {
+        if (e instanceof ApiError api) {
+            error(ctx, api);
+        } else if (e instanceof CompletionException c) {
+            unwrap(ctx, c);
+        } else if (e instanceof HttpResponseException h) {
+            httpError(ctx, h);
+        } else {
+            unexpected(ctx, e);
+        }
+    }
+
     private void unwrap(Context ctx, CompletionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
         while (cause instanceof CompletionException && cause.getCause() != null) {
@@ -357,14 +389,19 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void unexpected(Context ctx, Throwable e) {
-        if (e instanceof SQLException sql && sql.getSQLState() != null
+        if (e instanceof SQLException sql
+                && sql.getSQLState() != null
                 && sql.getSQLState().startsWith("08")) {
             LOG.warn("database unavailable: {}", e.getMessage());
             error(ctx, new ApiError(503, "unavailable", "database unavailable", List.of(), 2));
             return;
         }
-        LOG.error("request {} {} failed (requestId {})", ctx.method(), ctx.path(),
-                ctx.<String>attribute("rid"), e);
+        LOG.error(
+                "request {} {} failed (requestId {})",
+                ctx.method(),
+                ctx.path(),
+                ctx.<String>attribute("rid"),
+                e);
         error(ctx, new ApiError(500, "internal", "internal error; see the log for requestId"));
     }
 
@@ -445,7 +482,11 @@ public final class ApiServer implements AutoCloseable {
      * close.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         draining = true;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {

@@ -129,7 +129,12 @@ public record ShardOwnership(int shardBits, BitSet owned, List<Peer> peers) {
 
     @Override
     public String toString() {
-        return "ShardOwnership[bits=" + shardBits + ", owned=" + abbreviate(owned) + ", peers="
-                + peers.size() + "]";
+        return "ShardOwnership[bits="
+                + shardBits
+                + ", owned="
+                + abbreviate(owned)
+                + ", peers="
+                + peers.size()
+                + "]";
     }
 }

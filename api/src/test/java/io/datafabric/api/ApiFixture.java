@@ -53,8 +53,7 @@ final class ApiFixture implements AutoCloseable {
     }
 
     ApiConfig config() {
-        return ApiConfig.defaults(new JdbcSettings(pg.jdbcUrl(), pg.user(), ""), SECRET)
-                .toBuilder()
+        return ApiConfig.defaults(new JdbcSettings(pg.jdbcUrl(), pg.user(), ""), SECRET).toBuilder()
                 .admin(ADMIN, ADMIN_PASSWORD)
                 .s3(
                         new S3Settings(
@@ -83,7 +82,8 @@ final class ApiFixture implements AutoCloseable {
         return "http://127.0.0.1:" + server.port();
     }
 
-    HttpResponse<String> send(ApiServer server, String method, String path, String token, String body)
+    HttpResponse<String> send(
+            ApiServer server, String method, String path, String token, String body)
             throws Exception {
         return send(server, method, path, token, body, Map.of());
     }
@@ -104,7 +104,7 @@ final class ApiFixture implements AutoCloseable {
                                 body == null
                                         ? HttpRequest.BodyPublishers.noBody()
                                         : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
+        if (body != null && !headers.containsKey("Content-Type")) {
             b.header("Content-Type", "application/json");
         }
         if (token != null) {

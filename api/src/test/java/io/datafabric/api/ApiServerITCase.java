@@ -47,10 +47,12 @@ class ApiServerITCase {
         assertThat(fx.get(server, "/metrics", null).statusCode()).isEqualTo(401);
         HttpResponse<String> metrics = fx.get(server, "/metrics", fx.adminToken(server));
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+        assertThat(metrics.headers().firstValue("content-type").orElse(""))
+                .startsWith("text/plain");
         assertThat(metrics.body())
                 .contains("jvm_memory_used_bytes")
-                .contains("datafabric_api_requests_seconds_count{method=\"GET\",route=\"/health/ready\",status=\"200\"}");
+                .contains(
+                        "datafabric_api_requests_seconds_count{method=\"GET\",route=\"/health/ready\",status=\"200\"}");
         HttpResponse<String> missing = fx.get(server, "/no/such/route", fx.adminToken(server));
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(ApiFixture.json(missing).get("error").asText()).isEqualTo("not_found");
@@ -76,11 +78,16 @@ class ApiServerITCase {
             assertThat(fx.get(down, "/health/live", null).statusCode()).isEqualTo(200);
             HttpResponse<String> ready = fx.get(down, "/health/ready", null);
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(ready.body()).contains("database unreachable").contains("storage unreachable");
+            assertThat(ready.body())
+                    .contains("database unreachable")
+                    .contains("storage unreachable");
         }
     }
 
-    /** Fails when a route is registered but missing from /openapi.json (or documented with other roles). */
+    /**
+     * Fails when a route is registered but missing from /openapi.json (or documented with other
+     * roles).
+     */
     @Test
     void openapiListsEveryRouteWithItsRoles() throws Exception {
         HttpResponse<String> r = fx.get(server, "/openapi.json", fx.adminToken(server));

@@ -41,7 +41,11 @@ class FilesITCase {
             random.nextBytes(body);
             FILES.add(new Packed("docs/f" + i + ".bin", body, "application/x-test-" + i));
         }
-        FILES.add(new Packed("hello world.txt", "hello, world".getBytes(StandardCharsets.UTF_8), "text/plain"));
+        FILES.add(
+                new Packed(
+                        "hello world.txt",
+                        "hello, world".getBytes(StandardCharsets.UTF_8),
+                        "text/plain"));
         fx.pack(FILES.subList(0, 20));
         fx.pack(FILES.subList(20, FILES.size()));
     }
@@ -108,10 +112,12 @@ class FilesITCase {
                 fetch(server, "GET", f.name(), Map.of("Range", "bytes=" + n + "-"));
         assertThat(past.statusCode()).isEqualTo(416);
         assertThat(past.headers().firstValue("Content-Range")).contains("bytes */" + n);
-        assertThat(new String(past.body(), StandardCharsets.UTF_8)).contains("range_not_satisfiable");
+        assertThat(new String(past.body(), StandardCharsets.UTF_8))
+                .contains("range_not_satisfiable");
 
         // several ranges are not served as multipart: the whole body comes back
-        HttpResponse<byte[]> multi = fetch(server, "GET", f.name(), Map.of("Range", "bytes=0-1,5-6"));
+        HttpResponse<byte[]> multi =
+                fetch(server, "GET", f.name(), Map.of("Range", "bytes=0-1,5-6"));
         assertThat(multi.statusCode()).isEqualTo(200);
         assertThat(multi.body()).isEqualTo(f.body());
     }
@@ -119,17 +125,24 @@ class FilesITCase {
     @Test
     void etagMakesConditionalRequestsCheap() throws Exception {
         Packed f = FILES.get(3);
-        String etag = fetch(server, "HEAD", f.name(), Map.of()).headers().firstValue("ETag").orElseThrow();
+        String etag =
+                fetch(server, "HEAD", f.name(), Map.of())
+                        .headers()
+                        .firstValue("ETag")
+                        .orElseThrow();
         HttpResponse<byte[]> r = fetch(server, "GET", f.name(), Map.of("If-None-Match", etag));
         assertThat(r.statusCode()).isEqualTo(304);
         assertThat(r.body()).isEmpty();
-        assertThat(fetch(server, "GET", f.name(), Map.of("If-None-Match", "\"other\"")).statusCode())
+        assertThat(
+                        fetch(server, "GET", f.name(), Map.of("If-None-Match", "\"other\""))
+                                .statusCode())
                 .isEqualTo(200);
     }
 
     @Test
     void unknownNamesAre404WithAJsonError() throws Exception {
-        HttpResponse<byte[]> r = fetch(server, "GET", "docs/nothing-" + UUID.randomUUID(), Map.of());
+        HttpResponse<byte[]> r =
+                fetch(server, "GET", "docs/nothing-" + UUID.randomUUID(), Map.of());
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("no packed file named");
     }

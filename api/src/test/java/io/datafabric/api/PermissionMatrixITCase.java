@@ -96,7 +96,12 @@ class PermissionMatrixITCase {
                             method + " " + route.path() + " with a bad token -> 401",
                             () ->
                                     assertThat(
-                                                    fx.send(server, method, path, "not.a.jwt", body(route))
+                                                    fx.send(
+                                                                    server,
+                                                                    method,
+                                                                    path,
+                                                                    "not.a.jwt",
+                                                                    body(route))
                                                             .statusCode())
                                             .isEqualTo(401)));
             for (Role role : TOKENS.keySet()) {
@@ -111,7 +116,12 @@ class PermissionMatrixITCase {
                                         + (allowed ? " -> allowed" : " -> 403"),
                                 () -> {
                                     HttpResponse<String> r =
-                                            fx.send(server, method, path, TOKENS.get(role), body(route));
+                                            fx.send(
+                                                    server,
+                                                    method,
+                                                    path,
+                                                    TOKENS.get(role),
+                                                    body(route));
                                     if (allowed) {
                                         assertThat(r.statusCode())
                                                 .as(method + " " + path + ": " + r.body())

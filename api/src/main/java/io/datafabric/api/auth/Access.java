@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * Runs before every matched route: routes marked {@link Role#PUBLIC} pass; every other route needs
- * a valid bearer token (401), one of the route's roles (403; {@link Role#ANY} accepts every
- * user) and room in the token's rate limit (429 with Retry-After).
+ * a valid bearer token (401), one of the route's roles (403; {@link Role#ANY} accepts every user)
+ * and room in the token's rate limit (429 with Retry-After).
  */
 public final class Access {
     public static final String PRINCIPAL = "principal";
@@ -52,10 +52,7 @@ public final class Access {
         if (!roles.contains(Role.ANY) && principal.roles().stream().noneMatch(roles::contains)) {
             throw ApiError.forbidden(
                     "this route needs one of the roles "
-                            + roles.stream()
-                                    .map(r -> ((Role) r).id())
-                                    .sorted()
-                                    .toList()
+                            + roles.stream().map(r -> ((Role) r).id()).sorted().toList()
                             + "; you have "
                             + principal.roles().stream().map(Role::id).sorted().toList());
         }

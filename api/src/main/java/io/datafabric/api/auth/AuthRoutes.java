@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Login, refresh, logout and the admins' user management. Failed logins are counted per user in
- * the database (a user is locked for {@code api.login.lockout} after {@code api.login.max-failures}
+ * Login, refresh, logout and the admins' user management. Failed logins are counted per user in the
+ * database (a user is locked for {@code api.login.lockout} after {@code api.login.max-failures}
  * failures, across all instances) and per client address in memory (so guessing names is slowed
  * too); both answer 429 with {@code Retry-After}.
  */
@@ -99,17 +99,23 @@ public final class AuthRoutes {
     }
 
     public void register(RouteTable routes) {
-        routes.add(HandlerType.POST, "/auth/login", ctx -> work.submit(ctx, this::login), Role.PUBLIC);
+        routes.add(
+                HandlerType.POST, "/auth/login", ctx -> work.submit(ctx, this::login), Role.PUBLIC);
         routes.add(
                 HandlerType.POST,
                 "/auth/refresh",
                 ctx -> work.submit(ctx, this::refresh),
                 Role.PUBLIC);
-        routes.add(HandlerType.POST, "/auth/logout", ctx -> work.submit(ctx, this::logout), Role.ANY);
-        routes.add(HandlerType.GET, "/users", ctx -> work.submit(ctx, this::list), Role.ADMIN);
-        routes.audited(HandlerType.POST, "/users", ctx -> work.submit(ctx, this::create), Role.ADMIN);
         routes.add(
-                HandlerType.GET, "/users/{username}", ctx -> work.submit(ctx, this::get), Role.ADMIN);
+                HandlerType.POST, "/auth/logout", ctx -> work.submit(ctx, this::logout), Role.ANY);
+        routes.add(HandlerType.GET, "/users", ctx -> work.submit(ctx, this::list), Role.ADMIN);
+        routes.audited(
+                HandlerType.POST, "/users", ctx -> work.submit(ctx, this::create), Role.ADMIN);
+        routes.add(
+                HandlerType.GET,
+                "/users/{username}",
+                ctx -> work.submit(ctx, this::get),
+                Role.ADMIN);
         routes.audited(
                 HandlerType.PUT,
                 "/users/{username}/roles",
@@ -141,7 +147,8 @@ public final class AuthRoutes {
         Optional<UserStore.User> found =
                 req.username().length() > 200 ? Optional.empty() : users.find(req.username());
         Instant now = clock.instant();
-        if (found.isPresent() && found.get().lockedUntil() != null
+        if (found.isPresent()
+                && found.get().lockedUntil() != null
                 && found.get().lockedUntil().isAfter(now)) {
             long wait = Math.max(1, Duration.between(now, found.get().lockedUntil()).toSeconds());
             throw ApiError.tooManyRequests(
@@ -152,7 +159,9 @@ public final class AuthRoutes {
             passwords.burn(req.password());
             ok = false;
         } else {
-            ok = !found.get().disabled() && passwords.matches(req.password(), found.get().passwordHash());
+            ok =
+                    !found.get().disabled()
+                            && passwords.matches(req.password(), found.get().passwordHash());
         }
         if (!ok) {
             failuresByAddress.get(address, a -> new AtomicInteger()).incrementAndGet();
@@ -228,8 +237,7 @@ public final class AuthRoutes {
         ctx.json(
                 view(
                         users.find(name)
-                                .orElseThrow(
-                                        () -> ApiError.notFound("no user '" + name + "'"))));
+                                .orElseThrow(() -> ApiError.notFound("no user '" + name + "'"))));
     }
 
     static Set<Role> roles(List<String> ids) {

@@ -15,8 +15,7 @@ public final class Passwords {
     }
 
     public String hash(String password) {
-        return BCrypt.withDefaults()
-                .hashToString(cost, password.toCharArray());
+        return BCrypt.withDefaults().hashToString(cost, password.toCharArray());
     }
 
     public boolean matches(String password, String hash) {

@@ -3,10 +3,10 @@ package io.datafabric.api.files;
 import java.util.Optional;
 
 /**
- * One satisfiable byte range of a body of {@code length} bytes, from a {@code Range} header
- * (RFC 9110 §14): {@code bytes=a-b}, {@code bytes=a-} or {@code bytes=-n}. A header this service
- * does not honour (another unit, several ranges, bad syntax) is ignored and the whole body served,
- * as the RFC allows.
+ * One satisfiable byte range of a body of {@code length} bytes, from a {@code Range} header (RFC
+ * 9110 §14): {@code bytes=a-b}, {@code bytes=a-} or {@code bytes=-n}. A header this service does
+ * not honour (another unit, several ranges, bad syntax) is ignored and the whole body served, as
+ * the RFC allows.
  */
 public record ByteRange(long start, long end) {
     public long length() {

@@ -66,7 +66,10 @@ public final class FileLocator {
                 local.put(name, loc);
                 return Optional.of(loc);
             } catch (JsonProcessingException e) {
-                LOG.warn("ignoring unreadable shared cache entry for '{}': {}", name, e.getMessage());
+                LOG.warn(
+                        "ignoring unreadable shared cache entry for '{}': {}",
+                        name,
+                        e.getMessage());
             }
         }
         Optional<FileLocation> loaded = load(name);

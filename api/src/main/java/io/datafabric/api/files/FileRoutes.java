@@ -89,9 +89,17 @@ public final class FileRoutes {
 
     public void register(RouteTable routes) {
         routes.audited(
-                HandlerType.GET, "/files/<name>", ctx -> handle(ctx, false), Role.ADMIN, Role.READER);
+                HandlerType.GET,
+                "/files/<name>",
+                ctx -> handle(ctx, false),
+                Role.ADMIN,
+                Role.READER);
         routes.audited(
-                HandlerType.HEAD, "/files/<name>", ctx -> handle(ctx, true), Role.ADMIN, Role.READER);
+                HandlerType.HEAD,
+                "/files/<name>",
+                ctx -> handle(ctx, true),
+                Role.ADMIN,
+                Role.READER);
     }
 
     static String checkedName(Context ctx) {
@@ -162,7 +170,9 @@ public final class FileRoutes {
                                 resp -> {
                                     ctx.status(resp.statusCode());
                                     for (String h : FORWARDED_RESPONSE_HEADERS) {
-                                        resp.headers().firstValue(h).ifPresent(v -> ctx.header(h, v));
+                                        resp.headers()
+                                                .firstValue(h)
+                                                .ifPresent(v -> ctx.header(h, v));
                                     }
                                     if (head) {
                                         closeQuietly(resp.body());
@@ -172,13 +182,16 @@ public final class FileRoutes {
                                 })
                         .exceptionally(
                                 e -> {
-                                    throw new ApiError(
-                                            502,
-                                            "owner_unreachable",
-                                            "the instance owning this file ("
-                                                    + peer.baseUrl()
-                                                    + ") did not answer: "
-                                                    + rootMessage(e));
+                                    work.fail(
+                                            ctx,
+                                            new ApiError(
+                                                    502,
+                                                    "owner_unreachable",
+                                                    "the instance owning this file ("
+                                                            + peer.baseUrl()
+                                                            + ") did not answer: "
+                                                            + rootMessage(e)));
+                                    return null;
                                 });
         ctx.future(() -> done);
     }
@@ -202,19 +215,25 @@ public final class FileRoutes {
     private void serve(Context ctx, String name, boolean head) throws Exception {
         FileLocation loc =
                 locator.find(name)
-                        .orElseThrow(() -> ApiError.notFound("no packed file named '" + name + "'"));
+                        .orElseThrow(
+                                () -> ApiError.notFound("no packed file named '" + name + "'"));
         String etag = "\"" + loc.checksum() + "\"";
         ctx.header("ETag", etag);
         ctx.header("Accept-Ranges", "bytes");
         ctx.header("X-DataFabric-Served-By", self);
-        ctx.contentType(
-                loc.contentType() == null || loc.contentType().isBlank()
-                        ? "application/octet-stream"
-                        : loc.contentType());
+        // The type exactly as recorded: no charset appended to a binary type.
+        ctx.res().setCharacterEncoding(null);
+        ctx.res()
+                .setContentType(
+                        loc.contentType() == null || loc.contentType().isBlank()
+                                ? "application/octet-stream"
+                                : loc.contentType());
         String inm = ctx.header("If-None-Match");
-        if (inm != null && (inm.trim().equals("*") || List.of(inm.split(",")).stream()
-                .map(String::trim)
-                .anyMatch(t -> t.equals(etag) || t.equals("W/" + etag)))) {
+        if (inm != null
+                && (inm.trim().equals("*")
+                        || List.of(inm.split(",")).stream()
+                                .map(String::trim)
+                                .anyMatch(t -> t.equals(etag) || t.equals("W/" + etag)))) {
             ctx.status(304);
             return;
         }
@@ -226,8 +245,13 @@ public final class FileRoutes {
             throw new ApiError(
                     416,
                     "range_not_satisfiable",
-                    "range '" + Names.printable(ctx.header("Range")) + "' lies outside the "
-                            + loc.length() + " bytes of '" + name + "'");
+                    "range '"
+                            + Names.printable(ctx.header("Range"))
+                            + "' lies outside the "
+                            + loc.length()
+                            + " bytes of '"
+                            + name
+                            + "'");
         }
         if (parsed instanceof ByteRange.Partial p) {
             start = p.range().start();
@@ -257,7 +281,8 @@ public final class FileRoutes {
         try {
             if (length <= BUFFER_LIMIT) {
                 ResponseBytes<GetObjectResponse> body =
-                        s3.getObjectAsBytes(b -> b.bucket(bucket).key(loc.objectKey()).range(range));
+                        s3.getObjectAsBytes(
+                                b -> b.bucket(bucket).key(loc.objectKey()).range(range));
                 ctx.result(body.asByteArrayUnsafe());
             } else {
                 ResponseInputStream<GetObjectResponse> body =
@@ -272,8 +297,9 @@ public final class FileRoutes {
                 return;
             }
             throw new ApiError(
-                    502, "storage_error", "object storage answered " + e.statusCode() + " for "
-                            + loc.objectKey());
+                    502,
+                    "storage_error",
+                    "object storage answered " + e.statusCode() + " for " + loc.objectKey());
         }
     }
 
@@ -294,7 +320,10 @@ public final class FileRoutes {
         throw new ApiError(
                 502,
                 "storage_inconsistent",
-                "shard object " + loc.objectKey() + " of '" + loc.name()
+                "shard object "
+                        + loc.objectKey()
+                        + " of '"
+                        + loc.name()
                         + "' is missing from object storage");
     }
 }

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -41,16 +44,18 @@ public final class Json {
         m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         m.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        m.coercionConfigDefaults()
-                .setCoercion(
-                        com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
-                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        m.coercionConfigDefaults().setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        // no number or boolean is silently turned into a string either
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         return m;
     }
 
     /**
-     * Reads the request body as {@code type}; 413 past {@code maxBytes}, 415 for a non-JSON
-     * content type, 400 naming the problem for anything malformed.
+     * Reads the request body as {@code type}; 413 past {@code maxBytes}, 415 for a non-JSON content
+     * type, 400 naming the problem for anything malformed.
      */
     public static <T> T body(Context ctx, Class<T> type, int maxBytes) {
         long declared = ctx.contentLength();
@@ -125,8 +130,7 @@ public final class Json {
                 throw api;
             }
             if (cause instanceof IllegalArgumentException) {
-                throw ApiError.badRequest(
-                        "field '" + path(e) + "': " + cause.getMessage());
+                throw ApiError.badRequest("field '" + path(e) + "': " + cause.getMessage());
             }
             throw ApiError.badRequest("invalid JSON: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {

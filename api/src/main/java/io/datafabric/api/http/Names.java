@@ -15,11 +15,19 @@ public final class Names {
 
     /** A catalog name (dataset, consumer, connection), or 400 saying what is wrong. */
     public static String catalog(String what, String value) {
-        return check(what, value, CATALOG_NAME, "a letter followed by letters, digits or _, at most 63 characters");
+        return check(
+                what,
+                value,
+                CATALOG_NAME,
+                "a letter followed by letters, digits or _, at most 63 characters");
     }
 
     public static String user(String what, String value) {
-        return check(what, value, USER_NAME, "a letter followed by letters, digits, '.', '@', '-' or '_', at most 64 characters");
+        return check(
+                what,
+                value,
+                USER_NAME,
+                "a letter followed by letters, digits, '.', '@', '-' or '_', at most 64 characters");
     }
 
     private static String check(String what, String value, Pattern pattern, String rule) {
@@ -27,10 +35,12 @@ public final class Names {
             throw ApiError.badRequest(what + " is missing");
         }
         if (value.length() > 200) {
-            throw ApiError.badRequest(what + " is too long (" + value.length() + " characters; " + rule + ")");
+            throw ApiError.badRequest(
+                    what + " is too long (" + value.length() + " characters; " + rule + ")");
         }
         if (!pattern.matcher(value).matches()) {
-            throw ApiError.badRequest(what + " '" + printable(value) + "' is invalid: must be " + rule);
+            throw ApiError.badRequest(
+                    what + " '" + printable(value) + "' is invalid: must be " + rule);
         }
         return value;
     }
@@ -62,7 +72,11 @@ public final class Names {
             return v;
         } catch (NumberFormatException e) {
             throw ApiError.badRequest(
-                    "query parameter '" + name + "' must be an integer, not '" + printable(raw) + "'");
+                    "query parameter '"
+                            + name
+                            + "' must be an integer, not '"
+                            + printable(raw)
+                            + "'");
         }
     }
 

@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every route of the service with the roles allowed on it and whether it is audited: the
- * permission matrix in code. Registering through it is the only way routes are added, so the
- * matrix, the openapi test and the audit trail see the same list.
+ * Every route of the service with the roles allowed on it and whether it is audited: the permission
+ * matrix in code. Registering through it is the only way routes are added, so the matrix, the
+ * openapi test and the audit trail see the same list.
  */
 public final class RouteTable {
     /** One route. */

@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * The bounded pool where handlers do their JDBC and S3 work, off Jetty's request threads: a fixed
@@ -21,8 +22,15 @@ public final class Work implements AutoCloseable {
     }
 
     private final ThreadPoolExecutor executor;
+    private final BiConsumer<Context, Throwable> onError;
 
-    public Work(int threads, int queue) {
+    /**
+     * @param onError renders a failed task's exception as the response; failures are rendered here
+     *     rather than by failing the future, so after-handlers (access log, audit, metrics) run for
+     *     them too
+     */
+    public Work(int threads, int queue, BiConsumer<Context, Throwable> onError) {
+        this.onError = onError;
         AtomicInteger n = new AtomicInteger();
         this.executor =
                 new ThreadPoolExecutor(
@@ -47,10 +55,10 @@ public final class Work implements AutoCloseable {
                     () -> {
                         try {
                             task.run(ctx);
-                            done.complete(null);
                         } catch (Throwable e) {
-                            done.completeExceptionally(e);
+                            fail(ctx, e);
                         }
+                        done.complete(null);
                     });
         } catch (RejectedExecutionException e) {
             throw new ApiError(
@@ -61,6 +69,15 @@ public final class Work implements AutoCloseable {
                     1);
         }
         ctx.future(() -> done);
+    }
+
+    /** Renders {@code e} as the response of {@code ctx}. */
+    public void fail(Context ctx, Throwable e) {
+        try {
+            onError.accept(ctx, e);
+        } catch (RuntimeException nested) {
+            ctx.status(500).result("{\"error\":\"internal\",\"message\":\"internal error\"}");
+        }
     }
 
     public int active() {
