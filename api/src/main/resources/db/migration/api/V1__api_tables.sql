@@ -53,3 +53,12 @@ CREATE TABLE consumer_owners (
     username    text        NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- What the api knows about a published dataset beyond the replication graph: its description
+-- and who published it.
+CREATE TABLE dataset_info (
+    dataset       text        PRIMARY KEY,
+    description   text        NOT NULL DEFAULT '',
+    published_by  text        NOT NULL,
+    published_at  timestamptz NOT NULL DEFAULT now()
+);

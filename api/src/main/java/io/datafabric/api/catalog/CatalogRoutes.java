@@ -238,6 +238,7 @@ public final class CatalogRoutes {
             filter = filter.toLowerCase(Locale.ROOT);
         }
         Set<String> granted = seesAll(p) ? null : grants.grantedTo(p.username());
+        Map<String, String> descriptions = grants.descriptions();
         List<Map<String, Object>> page = new ArrayList<>();
         String next = null;
         for (CatalogEntry d : plane.catalog().datasets()) {
@@ -254,7 +255,7 @@ public final class CatalogRoutes {
                 next = (String) page.get(page.size() - 1).get("name");
                 break;
             }
-            page.add(summary(d));
+            page.add(summary(d, descriptions.get(d.name())));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("datasets", page);
@@ -262,15 +263,17 @@ public final class CatalogRoutes {
         ctx.json(out);
     }
 
-    private static Map<String, Object> summary(CatalogEntry d) {
+    private static Map<String, Object> summary(CatalogEntry d, String description) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", d.name());
         out.put("kind", d.kind());
         if (d.dataset() != null) {
             out.put("parent", d.dataset());
         }
-        JsonNode description = d.spec().get("description");
-        out.put("description", description == null ? "" : description.asText());
+        JsonNode inSpec = d.spec().get("description");
+        out.put(
+                "description",
+                description != null ? description : inSpec == null ? "" : inSpec.asText());
         out.put("version", d.version());
         out.put("updatedAt", d.updatedAt());
         return out;
@@ -279,7 +282,7 @@ public final class CatalogRoutes {
     private void getDataset(Context ctx) throws Exception {
         String name = Names.catalog("dataset id", ctx.pathParam("id"));
         CatalogEntry d = visibleDataset(ctx, name);
-        Map<String, Object> out = summary(d);
+        Map<String, Object> out = summary(d, grants.description(name).orElse(null));
         out.put("spec", d.spec());
         DatasetGraph graph = plane.versions().current().graph();
         try {
@@ -382,6 +385,12 @@ public final class CatalogRoutes {
         }
         ObjectNode spec = body.deepCopy();
         spec.remove("name");
+        JsonNode description = spec.get("description");
+        if (description != null
+                && (!description.isTextual() || description.asText().length() > 2000)) {
+            throw ApiError.badRequest(
+                    "field 'description' must be a string of at most 2000 characters");
+        }
         Principal p = Access.principal(ctx);
         GraphVersion v;
         try {
@@ -389,7 +398,9 @@ public final class CatalogRoutes {
         } catch (GraphValidationException e) {
             throw invalid(e);
         }
-        Map<String, Object> out = summary(plane.catalog().dataset(name).orElseThrow());
+        String text = description == null ? "" : description.asText();
+        grants.describe(name, text, p.username());
+        Map<String, Object> out = summary(plane.catalog().dataset(name).orElseThrow(), text);
         out.put("graphVersion", v.version());
         ctx.status(201).header("Location", "/datasets/" + name).json(out);
     }

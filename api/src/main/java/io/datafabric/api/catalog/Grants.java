@@ -88,6 +88,7 @@ public final class Grants {
 
     public void forgetDataset(String dataset) throws SQLException {
         update("DELETE FROM api.dataset_grants WHERE dataset = ?", dataset);
+        update("DELETE FROM api.dataset_info WHERE dataset = ?", dataset);
     }
 
     public Optional<String> ownerOf(String consumer) throws SQLException {
@@ -109,6 +110,39 @@ public final class Grants {
 
     public void forgetConsumer(String consumer) throws SQLException {
         update("DELETE FROM api.consumer_owners WHERE consumer = ?", consumer);
+    }
+
+    /** Records a dataset's description and publisher. */
+    public void describe(String dataset, String description, String by) throws SQLException {
+        update(
+                "INSERT INTO api.dataset_info (dataset, description, published_by) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (dataset) DO UPDATE SET description = EXCLUDED.description",
+                dataset,
+                description,
+                by);
+    }
+
+    /** Descriptions of all datasets, by name. */
+    public java.util.Map<String, String> descriptions() throws SQLException {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT dataset, description FROM api.dataset_info");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    public Optional<String> description(String dataset) throws SQLException {
+        return strings(
+                        "SELECT description FROM api.dataset_info WHERE dataset = ?",
+                        dataset,
+                        new ArrayList<>())
+                .stream()
+                .findFirst();
     }
 
     private int update(String sql, String... args) throws SQLException {
