@@ -14,7 +14,7 @@ class ArchitectureTest {
         JavaClasses api =
                 new ClassFileImporter()
                         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                        .importPackages("io.datafabric.api");
+                        .importPath(java.nio.file.Paths.get("target", "classes"));
         noClasses()
                 .should()
                 .dependOnClassesThat()

@@ -149,6 +149,17 @@ class PermissionMatrixITCase {
                         "GET /usage/top",
                         "GET /usage/{consumerId}/periods",
                         "GET /audit",
+                        "GET /datasets",
+                        "GET /datasets/{id}",
+                        "POST /datasets",
+                        "DELETE /datasets/{id}",
+                        "POST /datasets/{id}/consumers",
+                        "DELETE /consumers/{id}",
+                        "PUT /consumers/{id}/rules",
+                        "POST /consumers/{id}/approve",
+                        "POST /consumers/{id}/reject",
+                        "GET /datasets/{id}/consumers",
+                        "GET /consumers/{id}/tasks",
                         "GET /users",
                         "POST /users");
     }
