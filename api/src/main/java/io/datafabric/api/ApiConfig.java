@@ -42,7 +42,8 @@ public record ApiConfig(
         String redisUrl,
         Duration redisTtl,
         ShardOwnership router,
-        String metricsToken) {
+        String metricsToken,
+        Duration catalogCacheTtl) {
 
     /** A keystore to serve HTTPS with. */
     public record Tls(Path keystore, String password, String type) {
@@ -146,6 +147,7 @@ public record ApiConfig(
         routerProblems.forEach(settings::problem);
         String metricsToken =
                 secret(settings, env, "api.metrics.token", "DF_API_METRICS_TOKEN").orElse("");
+        Duration catalogTtl = settings.duration("api.catalog.cache-ttl", Duration.ofSeconds(1));
         settings.validate();
         return new ApiConfig(
                 host,
@@ -172,7 +174,8 @@ public record ApiConfig(
                 redisUrl,
                 redisTtl,
                 router,
-                metricsToken);
+                metricsToken,
+                catalogTtl);
     }
 
     /**
@@ -230,6 +233,7 @@ public record ApiConfig(
         private Duration redisTtl;
         private ShardOwnership router;
         private String metricsToken;
+        private Duration catalogCacheTtl;
 
         Builder(ApiConfig c) {
             host = c.host;
@@ -257,6 +261,12 @@ public record ApiConfig(
             redisTtl = c.redisTtl;
             router = c.router;
             metricsToken = c.metricsToken;
+            catalogCacheTtl = c.catalogCacheTtl;
+        }
+
+        public Builder catalogCacheTtl(Duration v) {
+            catalogCacheTtl = v;
+            return this;
         }
 
         public Builder port(int v) {
@@ -350,7 +360,8 @@ public record ApiConfig(
                     redisUrl,
                     redisTtl,
                     router,
-                    metricsToken);
+                    metricsToken,
+                    catalogCacheTtl);
         }
     }
 

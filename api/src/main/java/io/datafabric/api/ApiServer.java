@@ -22,6 +22,7 @@ import io.datafabric.api.http.RouteTable;
 import io.datafabric.api.http.Work;
 import io.datafabric.api.usage.UsageRoutes;
 import io.datafabric.common.jdbc.Migrations;
+import io.datafabric.des.io.S3Settings;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -36,11 +37,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +64,13 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * The DataFabric side service: packed files by name, usage totals, the replication catalog, users
@@ -91,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ApiConfig config) {
         this.config = config;
         this.dataSource = new HikariDataSource(poolConfig(config));
-        this.s3 = config.s3().newClient();
+        this.s3 = s3Client(config);
         this.sharedCache =
                 config.redisUrl().isEmpty()
                         ? SharedIndexCache.none()
@@ -172,7 +181,13 @@ public final class ApiServer implements AutoCloseable {
                         registry)
                 .register(routes);
         new UsageRoutes(dataSource, work).register(routes);
-        CatalogRoutes.on(config.jdbc(), dataSource, work, config.maxBodyBytes()).register(routes);
+        CatalogRoutes.on(
+                        config.jdbc(),
+                        dataSource,
+                        work,
+                        config.maxBodyBytes(),
+                        config.catalogCacheTtl())
+                .register(routes);
         new AuditRoutes(dataSource, work).register(routes);
 
         try {
@@ -254,6 +269,37 @@ public final class ApiServer implements AutoCloseable {
                                     message + (reason == null ? "" : " (" + reason + ")")));
             return ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * The S3 client for range reads: des-format's settings, with the Apache HTTP client pooling as
+     * many connections as there are workers (the JDK client keeps only 5 idle ones per host).
+     */
+    static S3Client s3Client(ApiConfig config) {
+        S3Settings s = config.s3();
+        var builder =
+                S3Client.builder()
+                        .region(Region.of(s.region()))
+                        .serviceConfiguration(
+                                S3Configuration.builder()
+                                        .pathStyleAccessEnabled(s.pathStyle())
+                                        .build())
+                        .httpClientBuilder(
+                                ApacheHttpClient.builder()
+                                        .maxConnections(Math.max(16, config.workers()))
+                                        .connectionTimeout(Duration.ofSeconds(5))
+                                        .socketTimeout(Duration.ofSeconds(30)));
+        if (!s.endpoint().isEmpty()) {
+            builder.endpointOverride(URI.create(s.endpoint()));
+        }
+        if (!s.accessKey().isEmpty()) {
+            builder.credentialsProvider(
+                    StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(s.accessKey(), s.secretKey())));
+        } else {
+            builder.credentialsProvider(DefaultCredentialsProvider.create());
+        }
+        return builder.build();
     }
 
     private static HikariConfig poolConfig(ApiConfig config) {

@@ -79,9 +79,21 @@ public final class CatalogRoutes {
     private final Work work;
     private final int maxBody;
     private final SchemaLookup lookup;
+    private final long listingTtlNanos;
+    private volatile Listing listing;
+
+    /** The dataset list with descriptions, kept for {@code api.catalog.cache-ttl}. */
+    private record Listing(
+            long at, List<CatalogEntry> datasets, Map<String, String> descriptions) {}
 
     public CatalogRoutes(
-            ControlPlane plane, Grants grants, Work work, int maxBody, SchemaLookup lookup) {
+            ControlPlane plane,
+            Grants grants,
+            Work work,
+            int maxBody,
+            SchemaLookup lookup,
+            java.time.Duration listingTtl) {
+        this.listingTtlNanos = listingTtl.toNanos();
         this.plane = plane;
         this.grants = grants;
         this.work = work;
@@ -91,13 +103,36 @@ public final class CatalogRoutes {
 
     /** The catalog on the api's pool, introspecting databases with the process environment. */
     public static CatalogRoutes on(
-            io.datafabric.common.jdbc.JdbcSettings jdbc, DataSource db, Work work, int maxBody) {
+            io.datafabric.common.jdbc.JdbcSettings jdbc,
+            DataSource db,
+            Work work,
+            int maxBody,
+            java.time.Duration listingTtl) {
         return new CatalogRoutes(
                 new ControlPlane(jdbc, db::getConnection),
                 new Grants(db),
                 work,
                 maxBody,
-                new JdbcSchemaLookup(System.getenv()));
+                new JdbcSchemaLookup(System.getenv()),
+                listingTtl);
+    }
+
+    /**
+     * The dataset list, re-read at most once per TTL: GET /datasets is the hot catalog read, and
+     * the catalog changes rarely. Changes made through this instance drop it at once; other
+     * instances' changes show within the TTL.
+     */
+    private Listing listing() throws Exception {
+        Listing l = listing;
+        long now = System.nanoTime();
+        if (l != null && now - l.at() < listingTtlNanos) {
+            return l;
+        }
+        l = new Listing(now, plane.catalog().datasets(), grants.descriptions());
+        if (listingTtlNanos > 0) {
+            listing = l;
+        }
+        return l;
     }
 
     public void register(RouteTable routes) {
@@ -238,10 +273,11 @@ public final class CatalogRoutes {
             filter = filter.toLowerCase(Locale.ROOT);
         }
         Set<String> granted = seesAll(p) ? null : grants.grantedTo(p.username());
-        Map<String, String> descriptions = grants.descriptions();
+        Listing all = listing();
+        Map<String, String> descriptions = all.descriptions();
         List<Map<String, Object>> page = new ArrayList<>();
         String next = null;
-        for (CatalogEntry d : plane.catalog().datasets()) {
+        for (CatalogEntry d : all.datasets()) {
             if (after != null && d.name().compareTo(after) <= 0) {
                 continue;
             }
@@ -400,6 +436,7 @@ public final class CatalogRoutes {
         }
         String text = description == null ? "" : description.asText();
         grants.describe(name, text, p.username());
+        listing = null;
         Map<String, Object> out = summary(plane.catalog().dataset(name).orElseThrow(), text);
         out.put("graphVersion", v.version());
         ctx.status(201).header("Location", "/datasets/" + name).json(out);
@@ -434,6 +471,7 @@ public final class CatalogRoutes {
             throw invalid(e);
         }
         grants.forgetDataset(name);
+        listing = null;
         ctx.status(204);
     }
 
