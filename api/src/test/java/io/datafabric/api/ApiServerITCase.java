@@ -1,17 +1,29 @@
 package io.datafabric.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.datafabric.api.http.RouteTable;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.testing.PostgresDatabase;
 import io.datafabric.testing.S3ProxyServer;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +68,18 @@ class ApiServerITCase {
         HttpResponse<String> missing = fx.get(server, "/no/such/route", fx.adminToken(server));
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(ApiFixture.json(missing).get("error").asText()).isEqualTo("not_found");
+        assertThat(fx.get(server, "/users", "bad").statusCode()).isEqualTo(401);
+        assertThat(fx.get(server, "/usage/1", fx.adminToken(server)).statusCode()).isEqualTo(404);
+        // every request, failed or not, has left the in-flight count (graceful shutdown waits on
+        // it)
+        await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () ->
+                                server.registry()
+                                                .get("datafabric.api.requests.in_flight")
+                                                .gauge()
+                                                .value()
+                                        == 0);
     }
 
     @Test
@@ -129,13 +153,68 @@ class ApiServerITCase {
 
     @Test
     void shutdownTurnsReadinessOffAndFinishesWhatIsInFlight() throws Exception {
-        ApiServer s = fx.start();
-        String token = fx.adminToken(s);
-        assertThat(fx.get(s, "/users", token).statusCode()).isEqualTo(200);
-        s.close();
-        assertThat(
-                        org.assertj.core.api.Assertions.catchThrowable(
-                                () -> fx.get(s, "/health/live", null)))
-                .isNotNull();
+        // A fake owner of every shard that answers only when released: a file read forwarded to
+        // it stays in flight as long as the test wants.
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch arrived = new CountDownLatch(1);
+        HttpServer owner = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        owner.setExecutor(Executors.newCachedThreadPool());
+        owner.createContext(
+                "/",
+                exchange -> {
+                    arrived.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    byte[] body = "slow body".getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
+        owner.start();
+        try {
+            List<String> problems = new ArrayList<>();
+            ApiServer s =
+                    fx.start(
+                            b ->
+                                    b.router(
+                                            ShardOwnership.parse(
+                                                    1,
+                                                    "none",
+                                                    List.of(
+                                                            "0-1=http://127.0.0.1:"
+                                                                    + owner.getAddress().getPort()),
+                                                    problems)));
+            assertThat(problems).isEmpty();
+            String token = fx.adminToken(s);
+            CompletableFuture<HttpResponse<String>> inFlight =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return fx.get(s, "/files/some/file", token);
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+            assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> fx.get(s, "/health/ready", null).statusCode() == 503);
+            HttpResponse<String> refused = fx.get(s, "/users", token);
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+            assertThat(closing).isNotDone();
+            release.countDown();
+            HttpResponse<String> finished = inFlight.get(20, TimeUnit.SECONDS);
+            assertThat(finished.statusCode()).isEqualTo(200);
+            assertThat(finished.body()).isEqualTo("slow body");
+            closing.get(20, TimeUnit.SECONDS);
+            assertThat(catchThrowable(() -> fx.get(s, "/health/live", null))).isNotNull();
+        } finally {
+            release.countDown();
+            owner.stop(0);
+        }
     }
 }
