@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         name = "api",
         mixinStandardHelpOptions = true,
         description =
-                "Runs the DataFabric api service (health, readiness and Prometheus metrics) until"
+                "Runs the DataFabric api service (files, usage, catalog, users; health and metrics) until"
                         + " stopped.")
 public final class ApiCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -62,10 +62,13 @@ public final class ApiCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
         }
+        ApiServer.migrate(cfg);
         ApiServer server = new ApiServer(cfg).start();
         spec.commandLine()
                 .getOut()
-                .printf("api listening on http://%s:%d%n", cfg.host(), server.port());
+                .printf(
+                        "api listening on %s://%s:%d%n",
+                        cfg.tls().isPresent() ? "https" : "http", cfg.host(), server.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(

@@ -1,0 +1,329 @@
+package io.datafabric.api.files;
+
+import io.datafabric.api.ShardOwnership;
+import io.datafabric.api.auth.Role;
+import io.datafabric.api.http.ApiError;
+import io.datafabric.api.http.Names;
+import io.datafabric.api.http.RouteTable;
+import io.datafabric.api.http.Work;
+import io.datafabric.des.format.EntryNames;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * {@code GET} and {@code HEAD /files/{name}}: the router and the retriever. The name's router shard
+ * ({@link ShardOwnership#shardOf}) decides which instance serves it; another instance's shards are
+ * forwarded to it (with the caller's token, Range and request id), so exactly one instance reads a
+ * given file. The owner finds the file's location through the cached DES metadata ({@link
+ * FileLocator}) and reads its bytes with one S3 range GET.
+ */
+public final class FileRoutes {
+    /** Set on forwarded requests; a forwarded request is never forwarded again. */
+    public static final String FORWARDED = "X-DataFabric-Forwarded";
+
+    static final long BUFFER_LIMIT = 1 << 20;
+    private static final List<String> FORWARDED_RESPONSE_HEADERS =
+            List.of(
+                    "Content-Type",
+                    "Content-Length",
+                    "Content-Range",
+                    "Accept-Ranges",
+                    "ETag",
+                    "Retry-After",
+                    "X-DataFabric-Served-By");
+
+    private final FileLocator locator;
+    private final S3Client s3;
+    private final String bucket;
+    private final ShardOwnership router;
+    private final Work work;
+    private final HttpClient http;
+    private final String self;
+    private final Counter forwarded;
+    private final Counter served;
+    private final Counter bytes;
+
+    public FileRoutes(
+            FileLocator locator,
+            S3Client s3,
+            String bucket,
+            ShardOwnership router,
+            Work work,
+            String self,
+            MeterRegistry registry) {
+        this.locator = locator;
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.router = router;
+        this.work = work;
+        this.self = self;
+        this.http =
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
+        this.forwarded = Counter.builder("datafabric.api.files.forwarded").register(registry);
+        this.served = Counter.builder("datafabric.api.files.served").register(registry);
+        this.bytes = Counter.builder("datafabric.api.files.bytes").register(registry);
+    }
+
+    public void register(RouteTable routes) {
+        routes.audited(
+                HandlerType.GET,
+                "/files/<name>",
+                ctx -> handle(ctx, false),
+                Role.ADMIN,
+                Role.READER);
+        routes.audited(
+                HandlerType.HEAD,
+                "/files/<name>",
+                ctx -> handle(ctx, true),
+                Role.ADMIN,
+                Role.READER);
+    }
+
+    static String checkedName(Context ctx) {
+        String name = ctx.pathParam("name");
+        String problem = EntryNames.problem(name);
+        if (problem != null) {
+            throw ApiError.badRequest(
+                    "invalid file name '" + Names.printable(name) + "': " + problem);
+        }
+        return name;
+    }
+
+    private void handle(Context ctx, boolean head) {
+        String name = checkedName(ctx);
+        ctx.attribute("audit.object", name);
+        int shard = router.shardOf(name);
+        if (router.owns(shard)) {
+            work.submit(ctx, c -> serve(c, name, head));
+            return;
+        }
+        if (ctx.header(FORWARDED) != null) {
+            throw new ApiError(
+                    508,
+                    "routing_loop",
+                    "shard "
+                            + shard
+                            + " was forwarded here by "
+                            + ctx.header(FORWARDED)
+                            + " but this instance does not own it: router configs disagree");
+        }
+        ShardOwnership.Peer peer =
+                router.ownerOf(shard)
+                        .orElseThrow(
+                                () ->
+                                        new ApiError(
+                                                503,
+                                                "no_owner",
+                                                "no instance is configured for shard " + shard));
+        forward(ctx, peer, name, head);
+    }
+
+    private void forward(Context ctx, ShardOwnership.Peer peer, String name, boolean head) {
+        String path =
+                "/files/"
+                        + List.of(name.split("/")).stream()
+                                .map(
+                                        s ->
+                                                URLEncoder.encode(s, StandardCharsets.UTF_8)
+                                                        .replace("+", "%20"))
+                                .collect(Collectors.joining("/"));
+        URI target = peer.baseUrl().resolve(path);
+        HttpRequest.Builder req =
+                HttpRequest.newBuilder(target)
+                        .timeout(Duration.ofSeconds(30))
+                        .method(head ? "HEAD" : "GET", HttpRequest.BodyPublishers.noBody())
+                        .header(FORWARDED, self);
+        for (String h : List.of("Authorization", "Range", "If-None-Match", "X-Request-Id")) {
+            String v = ctx.header(h);
+            if (v != null) {
+                req.header(h, v);
+            }
+        }
+        forwarded.increment();
+        ctx.attribute("audit.skip", Boolean.TRUE);
+        CompletableFuture<Void> done =
+                http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofInputStream())
+                        .thenAccept(
+                                resp -> {
+                                    ctx.status(resp.statusCode());
+                                    for (String h : FORWARDED_RESPONSE_HEADERS) {
+                                        resp.headers()
+                                                .firstValue(h)
+                                                .ifPresent(v -> ctx.header(h, v));
+                                    }
+                                    if (head) {
+                                        closeQuietly(resp.body());
+                                    } else {
+                                        ctx.result(resp.body());
+                                    }
+                                })
+                        .exceptionally(
+                                e -> {
+                                    work.fail(
+                                            ctx,
+                                            new ApiError(
+                                                    502,
+                                                    "owner_unreachable",
+                                                    "the instance owning this file ("
+                                                            + peer.baseUrl()
+                                                            + ") did not answer: "
+                                                            + rootMessage(e)));
+                                    return null;
+                                });
+        ctx.future(() -> done);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (Exception ignored) {
+            // nothing to do
+        }
+    }
+
+    private void serve(Context ctx, String name, boolean head) throws Exception {
+        FileLocation loc =
+                locator.find(name)
+                        .orElseThrow(
+                                () -> ApiError.notFound("no packed file named '" + name + "'"));
+        String etag = "\"" + loc.checksum() + "\"";
+        ctx.header("ETag", etag);
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.header("X-DataFabric-Served-By", self);
+        // The type exactly as recorded: no charset appended to a binary type.
+        ctx.res().setCharacterEncoding(null);
+        ctx.res()
+                .setContentType(
+                        loc.contentType() == null || loc.contentType().isBlank()
+                                ? "application/octet-stream"
+                                : loc.contentType());
+        String inm = ctx.header("If-None-Match");
+        if (inm != null
+                && (inm.trim().equals("*")
+                        || List.of(inm.split(",")).stream()
+                                .map(String::trim)
+                                .anyMatch(t -> t.equals(etag) || t.equals("W/" + etag)))) {
+            ctx.status(304);
+            return;
+        }
+        ByteRange.Parsed parsed = ByteRange.parse(ctx.header("Range"), loc.length());
+        long start = 0;
+        long length = loc.length();
+        if (parsed instanceof ByteRange.Unsatisfiable) {
+            ctx.header("Content-Range", "bytes */" + loc.length());
+            throw new ApiError(
+                    416,
+                    "range_not_satisfiable",
+                    "range '"
+                            + Names.printable(ctx.header("Range"))
+                            + "' lies outside the "
+                            + loc.length()
+                            + " bytes of '"
+                            + name
+                            + "'");
+        }
+        if (parsed instanceof ByteRange.Partial p) {
+            start = p.range().start();
+            length = p.range().length();
+            ctx.status(206);
+            ctx.header(
+                    "Content-Range",
+                    "bytes " + p.range().start() + "-" + p.range().end() + "/" + loc.length());
+        }
+        ctx.header("Content-Length", Long.toString(length));
+        if (head) {
+            return;
+        }
+        served.increment();
+        bytes.increment(length);
+        if (length == 0) {
+            ctx.result(new byte[0]);
+            return;
+        }
+        read(ctx, loc, start, length, true);
+    }
+
+    private void read(Context ctx, FileLocation loc, long start, long length, boolean retry)
+            throws Exception {
+        long from = loc.offset() + start;
+        String range = "bytes=" + from + "-" + (from + length - 1);
+        try {
+            if (length <= BUFFER_LIMIT) {
+                ResponseBytes<GetObjectResponse> body =
+                        s3.getObjectAsBytes(
+                                b -> b.bucket(bucket).key(loc.objectKey()).range(range));
+                ctx.result(body.asByteArrayUnsafe());
+            } else {
+                ResponseInputStream<GetObjectResponse> body =
+                        s3.getObject(b -> b.bucket(bucket).key(loc.objectKey()).range(range));
+                ctx.result(body);
+            }
+        } catch (NoSuchKeyException e) {
+            missing(ctx, loc, start, length, retry);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                missing(ctx, loc, start, length, retry);
+                return;
+            }
+            throw new ApiError(
+                    502,
+                    "storage_error",
+                    "object storage answered " + e.statusCode() + " for " + loc.objectKey());
+        }
+    }
+
+    /** The object moved (repacked) since the metadata was cached: reload once. */
+    private void missing(Context ctx, FileLocation loc, long start, long length, boolean retry)
+            throws Exception {
+        locator.invalidate(loc.name());
+        if (retry) {
+            Optional<FileLocation> fresh = locator.find(loc.name());
+            if (fresh.isPresent() && !fresh.get().equals(loc)) {
+                read(ctx, fresh.get(), start, length, false);
+                return;
+            }
+            if (fresh.isEmpty()) {
+                throw ApiError.notFound("no packed file named '" + loc.name() + "'");
+            }
+        }
+        throw new ApiError(
+                502,
+                "storage_inconsistent",
+                "shard object "
+                        + loc.objectKey()
+                        + " of '"
+                        + loc.name()
+                        + "' is missing from object storage");
+    }
+}
