@@ -51,6 +51,7 @@ final class DemoParts implements AutoCloseable {
     private final AtomicInteger batches = new AtomicInteger();
     private final AtomicInteger ordersWritten = new AtomicInteger();
     private final ExpectedTotals expected = new ExpectedTotals();
+    private final DemoPacker packer;
 
     DemoParts(
             Path root,
@@ -67,6 +68,7 @@ final class DemoParts implements AutoCloseable {
         this.rabbitUri = rabbitUri;
         this.launcher = launcher;
         this.checkMode = checkMode;
+        this.packer = new DemoPacker(root.resolve("packer"), db, launcher);
     }
 
     void startAll(DemoCommand.Progress progress) throws Exception {
@@ -77,6 +79,10 @@ final class DemoParts implements AutoCloseable {
         progress.step("replication: a table, a slice of it and a copy, and the replication job");
         startReplication();
         progress.done("shop.orders -> big_orders (slice) -> shop_copy.big_orders");
+
+        progress.step("packer: sample files registered in a master table, and the packer job");
+        packer.start();
+        progress.done(packer.archive().toString());
     }
 
     // ---------------------------------------------------------------- usage
@@ -291,6 +297,13 @@ final class DemoParts implements AutoCloseable {
                 "  "
                         + psql
                         + " -c 'SELECT consumer, status, count(*) FROM drms.tasks GROUP BY 1, 2'");
+        out.println("  " + psql + " -c 'SELECT name, object_key, length FROM des.files LIMIT 5'");
+        out.println(
+                "  "
+                        + psql
+                        + " -c 'SELECT path, status, des_name, archive_location FROM"
+                        + " media.files LIMIT 5'");
+        out.println("  bin/datafabric des ls " + packer.archive() + "/...   # a shard object");
         out.println("  curl -s " + cluster.url() + "/jobs/overview");
     }
 
@@ -301,7 +314,10 @@ final class DemoParts implements AutoCloseable {
                 List.of(
                         new DemoCheck("usage totals equal the generator's", this::usageMatches),
                         new DemoCheck(
-                                "replication copy equals the slice", this::replicationMatches));
+                                "replication copy equals the slice", this::replicationMatches),
+                        new DemoCheck(
+                                "every sample file packed, bytes equal in the archive",
+                                packer::allPackedAndEqual));
         List<String> failures = new ArrayList<>();
         for (DemoCheck c : checks) {
             String result = c.await(deadline);
