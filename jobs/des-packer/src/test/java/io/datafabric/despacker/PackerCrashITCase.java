@@ -120,7 +120,8 @@ class PackerCrashITCase {
                     .pollInterval(Duration.ofMillis(200))
                     .until(
                             () ->
-                                    Files.exists(marker)
+                                    jobStillRunning(job)
+                                            && Files.exists(marker)
                                             && MASTER.queryLong(
                                                             "SELECT count(*) FROM "
                                                                     + table
@@ -174,6 +175,15 @@ class PackerCrashITCase {
         assertThat(removed).contains(unreferenced.size() + " removed");
         assertThat(new TreeSet<>(packerFiles(archive))).isEqualTo(new TreeSet<>(referenced));
         assertEveryRecordedFileReads(archive, byName, referenced);
+    }
+
+    /** Fails the wait at once with the job's own error when the job ended. */
+    private static boolean jobStillRunning(JobClient job) throws Exception {
+        if (job.getJobStatus().get().isGloballyTerminalState()) {
+            job.getJobExecutionResult().get();
+            throw new AssertionError("the packer job ended: " + job.getJobStatus().get());
+        }
+        return true;
     }
 
     /** Every des.files row reads back its original; each file is in exactly one recorded shard. */

@@ -28,7 +28,16 @@ public final class DesMetadata implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            Connection c = jdbc.connect();
+            // PostgreSQL sends a batch of upserts as multi-row statements with this property
+            java.util.Properties props = new java.util.Properties();
+            if (!jdbc.user().isEmpty()) {
+                props.setProperty("user", jdbc.user());
+            }
+            if (!jdbc.password().isEmpty()) {
+                props.setProperty("password", jdbc.password());
+            }
+            props.setProperty("reWriteBatchedInserts", "true");
+            Connection c = java.sql.DriverManager.getConnection(jdbc.url(), props);
             c.setAutoCommit(false);
             connection = c;
         }

@@ -16,7 +16,7 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class Codecs {
     private Codecs() {}
 
-    static void writeRef(FileRef r, DataOutputView out) throws IOException {
+    public static void writeRef(FileRef r, DataOutputView out) throws IOException {
         out.writeUTF(r.source());
         writeLongString(r.id(), out);
         writeLongString(r.path(), out);
@@ -25,7 +25,7 @@ public final class Codecs {
         out.writeInt(r.shard());
     }
 
-    static FileRef readRef(DataInputView in) throws IOException {
+    public static FileRef readRef(DataInputView in) throws IOException {
         return new FileRef(
                 in.readUTF(),
                 readLongString(in),

@@ -10,22 +10,34 @@ import org.apache.flink.util.function.SerializableSupplier;
 
 /**
  * Type information that binds a record to its explicit versioned serializer, so Flink never falls
- * back to reflection or Kryo for it, in a stream or in state.
+ * back to reflection or Kryo for it. Types kept in keyed state ({@link FileRef}) use a full {@link
+ * TypeSerializer} with a snapshot; the committable only travels between operators (its state is the
+ * sink's, written with its own versioned serializer).
  */
 public final class VersionedTypeInfo<T> extends TypeInformation<T> {
     private static final long serialVersionUID = 1L;
 
     private final Class<T> type;
     private final SerializableSupplier<SimpleVersionedSerializer<T>> serializer;
+    private final TypeSerializer<T> stateSerializer;
 
     public VersionedTypeInfo(
             Class<T> type, SerializableSupplier<SimpleVersionedSerializer<T>> serializer) {
+        this(type, serializer, null);
+    }
+
+    private VersionedTypeInfo(
+            Class<T> type,
+            SerializableSupplier<SimpleVersionedSerializer<T>> serializer,
+            TypeSerializer<T> stateSerializer) {
         this.type = type;
         this.serializer = serializer;
+        this.stateSerializer = stateSerializer;
     }
 
     public static VersionedTypeInfo<FileRef> fileRef() {
-        return new VersionedTypeInfo<>(FileRef.class, Codecs.FileRefSerializer::new);
+        return new VersionedTypeInfo<>(
+                FileRef.class, Codecs.FileRefSerializer::new, FileRefTypeSerializer.INSTANCE);
     }
 
     public static VersionedTypeInfo<ShardCommittable> committable() {
@@ -64,12 +76,18 @@ public final class VersionedTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public TypeSerializer<T> createSerializer(SerializerConfig config) {
+        if (stateSerializer != null) {
+            return stateSerializer;
+        }
         return new SimpleVersionedSerializerTypeSerializerProxy<>(serializer);
     }
 
     @Override
     @Deprecated
     public TypeSerializer<T> createSerializer(ExecutionConfig config) {
+        if (stateSerializer != null) {
+            return stateSerializer;
+        }
         return new SimpleVersionedSerializerTypeSerializerProxy<>(serializer);
     }
 

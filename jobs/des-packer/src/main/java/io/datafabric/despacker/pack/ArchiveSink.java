@@ -47,9 +47,12 @@ public final class ArchiveSink implements ObjectSink {
         return fs;
     }
 
-    /** Length and CRC32C of the object last committed under {@code key} by this sink. */
-    public Committed committed(String key) {
-        Committed c = committed.get(key);
+    /**
+     * Length and CRC32C of the object last committed under {@code key} by this sink; handed out
+     * once (so the sink keeps nothing per object).
+     */
+    public Committed takeCommitted(String key) {
+        Committed c = committed.remove(key);
         if (c == null) {
             throw new IllegalStateException("nothing was committed under " + key);
         }

@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * The packer, keyed by (source, shard): collects references to marked files into the open shard of
  * its key and closes it when it reaches {@code packer.target-size} bytes or {@code
  * packer.max-files} files, or when its oldest file has waited {@code packer.max-wait}
- * (processing-time timer), or at the end of a bounded run (an event-time timer at the end of time,
- * which only the end of input reaches). Closing writes the shard object (see {@link ShardWriter})
- * under the deterministic key of (source, shard, sequence) and emits the committable; the state
- * holds references only, never file bytes.
+ * (processing-time timer, checked at least every 10 s so a changed {@code max-wait} applies to
+ * shards restored from a savepoint), or at the end of a bounded run (an event-time timer at the end
+ * of time, which only the end of input reaches). Closing writes the shard object (see {@link
+ * ShardWriter}) under the deterministic key of (source, shard, sequence) and emits the committable;
+ * the state holds references only, never file bytes.
  *
  * <p>The sequence is kept in state. A key without state (a new job) starts after the highest
  * sequence recorded in {@code des.shards}, so it never overwrites an object metadata points at. A
@@ -45,6 +46,12 @@ public final class ShardAssembler extends KeyedProcessFunction<String, FileRef, 
     private static final Logger LOG = LoggerFactory.getLogger(ShardAssembler.class);
     private static final long END_OF_TIME = Long.MAX_VALUE;
 
+    /**
+     * The age of an open shard is checked at least this often, so a {@code packer.max-wait} changed
+     * across a savepoint takes effect on shards restored from it.
+     */
+    static final long CHECK_INTERVAL_MILLIS = 10_000;
+
     private final PackerConfig config;
 
     private transient MapState<String, FileRef> files;
@@ -52,6 +59,7 @@ public final class ShardAssembler extends KeyedProcessFunction<String, FileRef, 
     private transient ValueState<Long> openedAt;
     private transient ValueState<Long> openBytes;
     private transient ValueState<Long> openCount;
+    private transient ValueState<Long> checkAt;
     private transient ShardWriter writer;
     private transient DesMetadata des;
     private transient Map<String, SourceStorage> storages;
@@ -81,6 +89,7 @@ public final class ShardAssembler extends KeyedProcessFunction<String, FileRef, 
                 getRuntimeContext().getState(new ValueStateDescriptor<>("open-bytes", Types.LONG));
         openCount =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("open-count", Types.LONG));
+        checkAt = getRuntimeContext().getState(new ValueStateDescriptor<>("check-at", Types.LONG));
         storages = new HashMap<>();
         for (SourceConfig s : config.sources()) {
             storages.put(s.name(), SourceStorage.of(s.storage()));
@@ -125,7 +134,7 @@ public final class ShardAssembler extends KeyedProcessFunction<String, FileRef, 
             openBytes.update(0L);
             openCount.update(0L);
             openSince.put(ctx.getCurrentKey(), now);
-            ctx.timerService().registerProcessingTimeTimer(now + config.maxWait().toMillis());
+            scheduleCheck(ctx.timerService(), now, now);
             ctx.timerService().registerEventTimeTimer(END_OF_TIME);
         }
         files.put(ref.desName(), ref);
@@ -145,10 +154,28 @@ public final class ShardAssembler extends KeyedProcessFunction<String, FileRef, 
         if (opened == null) {
             return;
         }
-        boolean endOfInput = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-        if (endOfInput || timestamp >= opened + config.maxWait().toMillis()) {
-            close(ctx.getCurrentKey(), ctx.timerService(), out);
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            close(ctx.getCurrentKey(), ctx.timerService(), out); // end of a bounded input
+            return;
         }
+        Long due = checkAt.value();
+        if (due == null || timestamp != due) {
+            return; // a timer of an earlier shard of this key
+        }
+        if (timestamp >= opened + config.maxWait().toMillis()) {
+            close(ctx.getCurrentKey(), ctx.timerService(), out);
+        } else {
+            scheduleCheck(ctx.timerService(), opened, timestamp);
+        }
+    }
+
+    /** Registers the next age check of the open shard: when it is due, at most 10 s from now. */
+    private void scheduleCheck(
+            org.apache.flink.streaming.api.TimerService timers, long opened, long now)
+            throws Exception {
+        long next = Math.min(opened + config.maxWait().toMillis(), now + CHECK_INTERVAL_MILLIS);
+        checkAt.update(next);
+        timers.registerProcessingTimeTimer(next);
     }
 
     private void close(
@@ -175,9 +202,12 @@ public final class ShardAssembler extends KeyedProcessFunction<String, FileRef, 
                         config.objectUri(objectKey),
                         refs);
         nextSeq.update(shard.hasObject() ? seq + 1 : seq);
-        Long opened = openedAt.value();
-        timers.deleteProcessingTimeTimer(opened + config.maxWait().toMillis());
+        Long due = checkAt.value();
+        if (due != null) {
+            timers.deleteProcessingTimeTimer(due);
+        }
         timers.deleteEventTimeTimer(END_OF_TIME);
+        checkAt.clear();
         files.clear();
         openedAt.clear();
         openBytes.clear();

@@ -121,7 +121,7 @@ public final class ShardWriter {
                                 source, shard, -1, "", "", 0, "", List.of(), failed);
                     }
                     writer.finish();
-                    ArchiveSink.Committed object = archive.committed(key);
+                    ArchiveSink.Committed object = archive.takeCommitted(key);
                     if (failure != null) {
                         failure.maybeFail(FailurePoint.Point.AFTER_UPLOAD, key);
                     }

@@ -59,7 +59,7 @@ public final class PackerBenchmark {
             keys.put("sources.bench.table", "files");
             keys.put("sources.bench.storage.root", "file://" + input);
             keys.put("packer.bounded", "true");
-            keys.put("packer.shard-bits", env("SHARD_BITS", "1"));
+            keys.put("packer.shard-bits", env("SHARD_BITS", "2"));
             keys.put("packer.target-size", env("TARGET_SIZE", "1g"));
             keys.put("packer.batch-size", "5000");
             keys.put("packer.older-than", "1d");
