@@ -38,8 +38,9 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
     private transient FileSplit opened;
     private transient boolean scheduled;
     private transient ReaderMetrics metrics;
-    private transient int checkpointsCompleted;
-    private transient int checkpointsAtOpen;
+    private transient long lastCompletedCheckpoint = -1;
+    private transient long openedAt;
+    private transient long movedSnapshot = -1;
 
     SplitReadingOperator(
             ReadOptions options, ReadProgressListener listener, MailboxExecutor mailbox) {
@@ -101,7 +102,8 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
         }
         if (opened != head) {
             reader.open(head);
-            checkpointsAtOpen = checkpointsCompleted;
+            openedAt = head.offset();
+            movedSnapshot = -1;
         }
         ChunkDelta delta = reader.readChunk();
         SplitProgress p = delta.progress();
@@ -119,7 +121,9 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
         output.collect(new StreamRecord<>(delta));
         if (listener != null && !p.done()) {
             listener.chunkRead(
-                    p.path(), p.physicalLines(), checkpointsCompleted - checkpointsAtOpen);
+                    p.path(),
+                    p.physicalLines(),
+                    movedSnapshot >= 0 && lastCompletedCheckpoint >= movedSnapshot);
         }
         if (!queue.isEmpty()) {
             schedule();
@@ -129,12 +133,15 @@ public final class SplitReadingOperator extends AbstractStreamOperator<ChunkDelt
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        if (opened != null && movedSnapshot < 0 && opened.offset() > openedAt) {
+            movedSnapshot = context.getCheckpointId();
+        }
         state.update(new ArrayList<>(queue));
     }
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
-        checkpointsCompleted++;
+        lastCompletedCheckpoint = Math.max(lastCompletedCheckpoint, checkpointId);
         super.notifyCheckpointComplete(checkpointId);
     }
 

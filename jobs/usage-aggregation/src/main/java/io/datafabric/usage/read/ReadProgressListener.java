@@ -14,9 +14,10 @@ public interface ReadProgressListener extends Serializable {
      * split's last chunk.
      *
      * @param physicalLines lines of the split read so far
-     * @param checkpointsCompletedWhileReading checkpoints completed since the reader got the split
+     * @param resumable a completed checkpoint holds this split at a position past the one the
+     *     reader got it at: recovery from now on resumes the split mid-way
      */
-    void chunkRead(String path, long physicalLines, int checkpointsCompletedWhileReading);
+    void chunkRead(String path, long physicalLines, boolean resumable);
 
     /** A reader was handed a split whose position is {@code offset} (its start when fresh). */
     void splitAssigned(String path, int index, long start, long offset);

@@ -3,7 +3,7 @@ package io.datafabric.usage.source;
 import io.datafabric.usage.model.ChunkDelta;
 import io.datafabric.usage.read.ReadProgressListener;
 import io.datafabric.usage.read.ReaderMetrics;
-import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
 
@@ -14,15 +14,15 @@ import org.apache.flink.connector.base.source.reader.RecordEmitter;
 final class ChunkEmitter implements RecordEmitter<ChunkDelta, ChunkDelta, FileSplitState> {
     private final ReaderMetrics metrics;
     private final ReadProgressListener listener;
-    private final IntSupplier checkpointsCompleted;
+    private final LongSupplier lastCompletedCheckpoint;
 
     ChunkEmitter(
             ReaderMetrics metrics,
             ReadProgressListener listener,
-            IntSupplier checkpointsCompleted) {
+            LongSupplier lastCompletedCheckpoint) {
         this.metrics = metrics;
         this.listener = listener;
-        this.checkpointsCompleted = checkpointsCompleted;
+        this.lastCompletedCheckpoint = lastCompletedCheckpoint;
     }
 
     @Override
@@ -35,7 +35,7 @@ final class ChunkEmitter implements RecordEmitter<ChunkDelta, ChunkDelta, FileSp
             listener.chunkRead(
                     delta.progress().path(),
                     delta.progress().physicalLines(),
-                    checkpointsCompleted.getAsInt() - state.checkpointsAtStart());
+                    state.resumableAfter(lastCompletedCheckpoint.getAsLong()));
         }
     }
 }

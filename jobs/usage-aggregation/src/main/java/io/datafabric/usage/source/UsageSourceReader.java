@@ -6,8 +6,9 @@ import io.datafabric.usage.read.ChunkReader;
 import io.datafabric.usage.read.ReadOptions;
 import io.datafabric.usage.read.ReadProgressListener;
 import io.datafabric.usage.read.ReaderMetrics;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 
@@ -15,27 +16,28 @@ import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSource
 final class UsageSourceReader
         extends SingleThreadMultiplexSourceReaderBase<
                 ChunkDelta, ChunkDelta, FileSplit, FileSplitState> {
-    private final AtomicInteger checkpointsCompleted;
+    private final AtomicLong lastCompletedCheckpoint;
+    private long snapshotting = -1;
     private final ReadProgressListener listener;
 
     private UsageSourceReader(
             SourceReaderContext context,
             ReadOptions options,
             ChunkEmitter emitter,
-            AtomicInteger checkpointsCompleted,
+            AtomicLong lastCompletedCheckpoint,
             ReadProgressListener listener) {
         super(
                 () -> new ChunkSplitReader(new ChunkReader(options)),
                 emitter,
                 context.getConfiguration(),
                 context);
-        this.checkpointsCompleted = checkpointsCompleted;
+        this.lastCompletedCheckpoint = lastCompletedCheckpoint;
         this.listener = listener;
     }
 
     static UsageSourceReader create(
             SourceReaderContext context, ReadOptions options, ReadProgressListener listener) {
-        AtomicInteger checkpoints = new AtomicInteger();
+        AtomicLong checkpoints = new AtomicLong(-1);
         ChunkEmitter emitter =
                 new ChunkEmitter(
                         new ReaderMetrics(context.metricGroup()), listener, checkpoints::get);
@@ -59,17 +61,28 @@ final class UsageSourceReader
         if (listener != null) {
             listener.splitAssigned(split.path(), split.index(), split.start(), split.offset());
         }
-        return new FileSplitState(split, checkpointsCompleted.get());
+        return new FileSplitState(split);
     }
 
     @Override
     protected FileSplit toSplitType(String splitId, FileSplitState state) {
+        state.snapshotted(snapshotting);
         return state.toSplit();
     }
 
     @Override
+    public List<FileSplit> snapshotState(long checkpointId) {
+        snapshotting = checkpointId;
+        try {
+            return super.snapshotState(checkpointId);
+        } finally {
+            snapshotting = -1;
+        }
+    }
+
+    @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
-        checkpointsCompleted.incrementAndGet();
+        lastCompletedCheckpoint.accumulateAndGet(checkpointId, Math::max);
         super.notifyCheckpointComplete(checkpointId);
     }
 }

@@ -40,7 +40,7 @@ class SplitReadingOperatorTest {
     /** Records the splits handed to the operator, as "index@offset". */
     record Recording() implements ReadProgressListener {
         @Override
-        public void chunkRead(String path, long physicalLines, int checkpoints) {}
+        public void chunkRead(String path, long physicalLines, boolean resumable) {}
 
         @Override
         public void splitAssigned(String path, int index, long start, long offset) {

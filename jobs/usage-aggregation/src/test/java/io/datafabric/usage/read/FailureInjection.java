@@ -7,9 +7,9 @@ import java.nio.file.Path;
 
 /**
  * A test-only {@link ReadProgressListener}: makes a reader fail once, in the middle of a chosen
- * file, after a checkpoint has completed while that file was being read (so recovery must resume
- * mid-file). "Once" is kept in a marker file, because the failed reader's memory does not survive
- * the failure.
+ * file, once a completed checkpoint holds the file's split past where its reader got it (so
+ * recovery must resume mid-file). "Once" is kept in a marker file, because the failed reader's
+ * memory does not survive the failure.
  *
  * @param fileNameContains which file
  * @param afterPhysicalLines fail when the split has read at least this many lines
@@ -23,11 +23,11 @@ public record FailureInjection(
 
     /** Throws the injected failure if its moment has come and it has not fired before. */
     @Override
-    public void chunkRead(String path, long physicalLines, int checkpointsCompletedWhileReading) {
+    public void chunkRead(String path, long physicalLines, boolean resumable) {
         if (!path.contains(fileNameContains) || Files.exists(Path.of(marker))) {
             return;
         }
-        if (physicalLines < afterPhysicalLines || checkpointsCompletedWhileReading < 1) {
+        if (physicalLines < afterPhysicalLines || !resumable) {
             pause();
             return;
         }
