@@ -9,6 +9,7 @@ import io.datafabric.common.config.Settings;
 import io.datafabric.common.flink.FlinkEnvironments;
 import io.datafabric.drms.control.ControlPlane;
 import io.datafabric.drms.control.ControlSnapshot;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.control.ControlPlaneSource;
 import io.datafabric.replication.events.EventPublishOptions;
 import io.datafabric.replication.events.EventQueueSource;

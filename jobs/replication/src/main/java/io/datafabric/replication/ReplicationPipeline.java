@@ -1,5 +1,6 @@
 package io.datafabric.replication;
 
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.events.DatasetEventRouter;
 import io.datafabric.replication.events.DrmsEvent;
 import io.datafabric.replication.exec.EdgeTaskFunction;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.datafabric.drms.task.BatchInfo;
 import io.datafabric.drms.task.BatchListener;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.exec.ConnectionPools;
 import io.datafabric.replication.exec.EdgeTaskRunner;
 import io.datafabric.replication.exec.JdbcEdgeTaskRunner;

@@ -7,6 +7,7 @@ import io.datafabric.drms.control.ControlPlane;
 import io.datafabric.drms.control.JdbcSchemaLookup;
 import io.datafabric.drms.graph.DatasetGraph;
 import io.datafabric.drms.graph.GraphValidator;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.control.ControlPlaneSource;
 import io.datafabric.replication.exec.EdgeTaskRunner;
 import io.datafabric.replication.exec.JdbcEdgeTaskRunner;

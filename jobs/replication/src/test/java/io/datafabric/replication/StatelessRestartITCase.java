@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datafabric.drms.task.BatchInfo;
 import io.datafabric.drms.task.BatchListener;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.exec.ConnectionPools;
 import io.datafabric.replication.exec.EdgeTaskRunner;
 import io.datafabric.replication.exec.JdbcEdgeTaskRunner;

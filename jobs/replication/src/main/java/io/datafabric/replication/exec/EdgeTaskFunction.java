@@ -7,6 +7,7 @@ import io.datafabric.common.metrics.PartMetrics;
 import io.datafabric.drms.control.ControlPlane;
 import io.datafabric.drms.control.TaskRecord;
 import io.datafabric.drms.graph.EdgeDefinition;
+import io.datafabric.replication.config.RetryPolicy;
 import io.datafabric.replication.schedule.TaskRequest;
 import java.sql.SQLException;
 import java.util.ArrayList;

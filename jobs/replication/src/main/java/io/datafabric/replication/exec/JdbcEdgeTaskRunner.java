@@ -20,7 +20,7 @@ import io.datafabric.drms.task.TaskResult;
 import io.datafabric.drms.validate.Comparison;
 import io.datafabric.drms.validate.Validator;
 import io.datafabric.drms.validate.WindowChecksum;
-import io.datafabric.replication.ReplicationSettings;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.schedule.TaskRequest;
 import java.math.BigInteger;
 import java.sql.Connection;

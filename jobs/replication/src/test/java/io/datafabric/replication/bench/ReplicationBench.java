@@ -13,7 +13,7 @@ import io.datafabric.drms.graph.DatasetGraph;
 import io.datafabric.drms.graph.GraphParser;
 import io.datafabric.drms.graph.GraphValidator;
 import io.datafabric.replication.ReplicationPipeline;
-import io.datafabric.replication.ReplicationSettings;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.control.ControlPlaneSource;
 import io.datafabric.replication.events.EventPublishOptions;
 import io.datafabric.replication.events.EventQueueSource;

@@ -3,6 +3,7 @@ package io.datafabric.replication.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datafabric.drms.graph.GraphParser;
+import io.datafabric.replication.config.RetryPolicy;
 import io.datafabric.replication.schedule.TaskRequest;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,7 @@
-package io.datafabric.replication;
+package io.datafabric.replication.config;
 
 import io.datafabric.common.config.Settings;
 import io.datafabric.common.jdbc.JdbcSettings;
-import io.datafabric.replication.exec.RetryPolicy;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
