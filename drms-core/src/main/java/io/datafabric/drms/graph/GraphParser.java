@@ -260,7 +260,7 @@ public final class GraphParser {
     private Consumer consumer(String name, JsonNode node, String path) {
         unknownKeys(node, path, CONSUMER_KEYS);
         String dataset = text(node, "dataset", path, true);
-        TargetTable target = null;
+        ConsumerTarget target = null;
         JsonNode t = node.get("target");
         if (t == null || t.isNull()) {
             problem(path + ".target", "is required: {connection: ..., table: ...}");
@@ -277,7 +277,7 @@ public final class GraphParser {
                 table = null;
             }
             if (conn != null && table != null) {
-                target = new TargetTable(conn, table);
+                target = new ConsumerTarget(conn, table);
             }
         }
         List<String> columns = columnList(node, "columns", path);

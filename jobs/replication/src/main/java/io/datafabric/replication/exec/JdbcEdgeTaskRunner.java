@@ -54,7 +54,7 @@ import java.util.concurrent.Executors;
  * </ul>
  */
 public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
-    private final ConnectionPools pools;
+    private final GraphDatabases pools;
     private final EdgeRunner runner;
     private final int batchRows;
     private final Duration lookback;
@@ -80,7 +80,7 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
      * @param listener sees every batch (before and after its commit)
      */
     public JdbcEdgeTaskRunner(
-            ConnectionPools pools,
+            GraphDatabases pools,
             int batchRows,
             Duration lookback,
             Duration slice,
@@ -106,7 +106,7 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
         Duration diffEvery = settings.deleteDiffInterval();
         return () ->
                 new JdbcEdgeTaskRunner(
-                        new ConnectionPools(System.getenv(), poolSize, Duration.ofSeconds(30)),
+                        new GraphDatabases(System.getenv(), poolSize, Duration.ofSeconds(30)),
                         batchRows,
                         lookback,
                         slice,

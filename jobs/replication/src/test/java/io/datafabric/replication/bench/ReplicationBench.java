@@ -270,8 +270,8 @@ public final class ReplicationBench {
      */
     private double timeLoadStep(PostgresDatabase src, long rows) throws Exception {
         PostgresDatabase dst = new PostgresDatabase().create("benchdst");
-        try (io.datafabric.replication.exec.ConnectionPools pools =
-                new io.datafabric.replication.exec.ConnectionPools(
+        try (io.datafabric.replication.exec.GraphDatabases pools =
+                new io.datafabric.replication.exec.GraphDatabases(
                         Map.of(), 4, java.time.Duration.ofSeconds(30))) {
             var spec =
                     new io.datafabric.drms.graph.ConnectionSpec(
