@@ -98,15 +98,16 @@ final class ReplicationFixture {
         env.setParallelism(2);
         env.enableCheckpointing(500);
         env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 1000));
-        DataStream<TaskOutcome> outcomes =
-                ReplicationPipeline.build(
-                        env,
-                        rs,
-                        new ControlPlaneSource(rs.control(), rs.pollInterval(), null),
-                        events,
-                        eventSink,
-                        runners,
-                        null);
+        ReplicationPipeline pipeline =
+                ReplicationPipeline.builder(
+                        rs, new ControlPlaneSource(rs.control(), rs.pollInterval(), null), runners);
+        if (events != null) {
+            pipeline.events(events);
+        }
+        if (eventSink != null) {
+            pipeline.eventSink(eventSink);
+        }
+        DataStream<TaskOutcome> outcomes = pipeline.build(env);
         if (tap != null) {
             tap.apply(outcomes).addSink(new DiscardingSink<>()).name("discard").uid("test-discard");
         }

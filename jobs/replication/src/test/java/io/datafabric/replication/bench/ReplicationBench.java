@@ -228,14 +228,12 @@ public final class ReplicationBench {
             long wall0 = System.currentTimeMillis();
             long t0 = System.nanoTime();
             StreamExecutionEnvironment env = localEnv(1);
-            ReplicationPipeline.build(
-                    env,
-                    rs,
-                    new ControlPlaneSource(rs.control(), rs.pollInterval(), runId),
-                    null,
-                    null,
-                    JdbcEdgeTaskRunner.factory(rs),
-                    runId);
+            ReplicationPipeline.builder(
+                            rs,
+                            new ControlPlaneSource(rs.control(), rs.pollInterval(), runId),
+                            JdbcEdgeTaskRunner.factory(rs))
+                    .boundedRun(runId)
+                    .build(env);
             env.execute("bench drms load");
             double s = (System.nanoTime() - t0) / 1e9;
             long wall1 = System.currentTimeMillis();
@@ -491,14 +489,18 @@ public final class ReplicationBench {
                                 new SimpleStringSchema(),
                                 new EventPublishOptions(exchange));
             }
-            ReplicationPipeline.build(
-                    env,
-                    rs,
-                    new ControlPlaneSource(rs.control(), rs.pollInterval(), null),
-                    source,
-                    sink,
-                    JdbcEdgeTaskRunner.factory(rs),
-                    null);
+            ReplicationPipeline pipeline =
+                    ReplicationPipeline.builder(
+                            rs,
+                            new ControlPlaneSource(rs.control(), rs.pollInterval(), null),
+                            JdbcEdgeTaskRunner.factory(rs));
+            if (source != null) {
+                pipeline.events(source);
+            }
+            if (sink != null) {
+                pipeline.eventSink(sink);
+            }
+            pipeline.build(env);
             job = env.executeAsync("bench propagation");
             PostgresDatabase last = dbs.get(3);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -655,8 +657,8 @@ public final class ReplicationBench {
             ReplicationSettings rs = settings(control, Map.of("replication.capacity", "250"));
             StreamExecutionEnvironment env = localEnv(1);
             EdgeTaskRunner.Factory runners = () -> new SimulatedRunner(taskMillis);
-            ReplicationPipeline.build(
-                            env, rs, new FixedEdgesSource(defs), null, null, runners, null)
+            ReplicationPipeline.builder(rs, new FixedEdgesSource(defs), runners)
+                    .build(env)
                     .addSink(new CountingSink())
                     .name("count");
             SUCCEEDED.reset();
