@@ -1,15 +1,10 @@
 package io.datafabric.replication.exec;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.common.metrics.PartMetrics;
-import io.datafabric.drms.control.ControlPlane;
-import io.datafabric.drms.control.TaskRecord;
 import io.datafabric.drms.graph.EdgeDefinition;
 import io.datafabric.replication.config.RetryPolicy;
 import io.datafabric.replication.schedule.TaskRequest;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +45,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
     private transient EdgeTaskRunner runner;
     private transient ExecutorService workers;
     private transient ScheduledExecutorService delays;
-    private transient HikariDataSource controlPool;
-    private transient ControlPlane controlPlane;
+    private transient TaskLog taskLog;
     private transient Map<String, EdgeRun> runs;
     private transient AtomicInteger inFlight;
     private transient PartMetrics metrics;
@@ -99,16 +93,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         rowsTotal = metrics.counter("rows");
         metrics.meter("rowsPerSecond", rowsTotal);
         if (control != null) {
-            HikariConfig config = new HikariConfig();
-            config.setPoolName("drms-control");
-            config.setJdbcUrl(control.url());
-            config.setUsername(control.user().isEmpty() ? null : control.user());
-            config.setPassword(control.password().isEmpty() ? null : control.password());
-            config.setMaximumPoolSize(4);
-            config.setMinimumIdle(0);
-            config.setInitializationFailTimeout(-1);
-            controlPool = new HikariDataSource(config);
-            controlPlane = new ControlPlane(control, controlPool::getConnection);
+            taskLog = new TaskLog(control);
         }
     }
 
@@ -128,8 +113,8 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         if (runner != null) {
             runner.close();
         }
-        if (controlPool != null) {
-            controlPool.close();
+        if (taskLog != null) {
+            taskLog.close();
         }
     }
 
@@ -261,6 +246,18 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         }
     }
 
+    private void logEnd(
+            long taskId,
+            String status,
+            TaskReport report,
+            int attempt,
+            Exception error,
+            TaskRequest request) {
+        if (taskLog != null) {
+            taskLog.finished(taskId, status, report, attempt, error, request);
+        }
+    }
+
     private void attempt(Chain chain, TaskRequest request, int attempt) {
         long started = System.currentTimeMillis();
         EdgeDefinition edge;
@@ -271,7 +268,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
             finishAttempt(chain, request, attempt, started, null, e, false);
             return;
         }
-        long taskId = logStart(request, attempt);
+        long taskId = taskLog == null ? -1 : taskLog.started(request, attempt);
         try {
             TaskReport report = runner.run(edge, request.kind());
             logEnd(taskId, TaskOutcome.SUCCEEDED, report, attempt, null, request);
@@ -414,61 +411,5 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                                 request.requestedAt(),
                                 now,
                                 false)));
-    }
-
-    private long logStart(TaskRequest request, int attempt) {
-        if (controlPool == null) {
-            return -1;
-        }
-        try {
-            return controlPlane
-                    .tasks()
-                    .started(
-                            request.edgeId(),
-                            request.kind(),
-                            request.runId().isEmpty() ? null : request.runId(),
-                            attempt);
-        } catch (SQLException e) {
-            LOG.warn(
-                    "cannot record the start of a task of edge {}: {}",
-                    request.edgeId(),
-                    e.toString());
-            return -1;
-        }
-    }
-
-    private void logEnd(
-            long taskId,
-            String status,
-            TaskReport report,
-            int attempt,
-            Exception error,
-            TaskRequest request) {
-        if (controlPool == null || taskId < 0) {
-            return;
-        }
-        try {
-            controlPlane
-                    .tasks()
-                    .finished(
-                            new TaskRecord(
-                                    taskId,
-                                    status,
-                                    report == null ? null : report.ranKind(),
-                                    report == null ? 0 : report.rows(),
-                                    report == null ? null : report.cursorFrom(),
-                                    report == null ? null : report.cursorTo(),
-                                    report == null ? null : report.checksum(),
-                                    attempt,
-                                    error == null ? null : error.toString(),
-                                    report != null
-                                            && TaskRequest.CONVERGE.equals(request.kind())
-                                            && report.caughtUp()));
-        } catch (SQLException e) {
-            LOG.warn(
-                    "cannot record the end of a task of edge {}: {}",
-                    request.edgeId(),
-                    e.toString());
-        }
     }
 }
