@@ -77,13 +77,13 @@ public final class ReplicateCommand implements Callable<Integer> {
         try {
             ConfigLoader loader =
                     control.loader()
-                            .set("rabbitmq.uri", rabbitmqUri, "--rabbitmq-uri")
+                            .set(ReplicationSettings.RABBITMQ_URI, rabbitmqUri, "--rabbitmq-uri")
                             .set(
-                                    "replication.parallelism",
+                                    ReplicationSettings.PARALLELISM,
                                     parallelism == null ? null : parallelism.toString(),
                                     "--parallelism");
             if (bounded) {
-                loader.set("replication.bounded", "true", "--bounded");
+                loader.set(ReplicationSettings.BOUNDED, "true", "--bounded");
             }
             settings = loader.load();
             rs = ReplicationSettings.from(settings, System.getenv());
