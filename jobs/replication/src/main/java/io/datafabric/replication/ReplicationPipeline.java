@@ -10,6 +10,7 @@ import io.datafabric.replication.schedule.ControlEvent;
 import io.datafabric.replication.schedule.EdgeCommand;
 import io.datafabric.replication.schedule.EdgeScheduler;
 import io.datafabric.replication.schedule.TaskRequest;
+import io.datafabric.replication.stream.StreamTypes;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -94,6 +95,7 @@ public final class ReplicationPipeline {
     /** Adds the pipeline to {@code env} and returns the task outcomes. */
     public DataStream<TaskOutcome> build(StreamExecutionEnvironment env) {
         env.getConfig().disableGenericTypes();
+        StreamTypes.register();
         if (runId != null) {
             // A bounded run ends when its edges converged; waiting for one more checkpoint after
             // the sources finished would only delay the exit (no sink here is transactional).
@@ -108,7 +110,7 @@ public final class ReplicationPipeline {
 
         DataStream<EdgeCommand> commands =
                 controlEvents
-                        .filter(e -> !ControlEvent.GRAPH.equals(e.kind()))
+                        .filter(e -> e.kind() != ControlEvent.Kind.GRAPH)
                         .name("edge changes")
                         .uid(UID_EDGE_COMMANDS + "-filter")
                         .setParallelism(1)
@@ -121,7 +123,7 @@ public final class ReplicationPipeline {
         if (events != null) {
             BroadcastStream<ControlEvent> graph =
                     controlEvents
-                            .filter(e -> ControlEvent.GRAPH.equals(e.kind()))
+                            .filter(e -> e.kind() == ControlEvent.Kind.GRAPH)
                             .name("graph changes")
                             .uid("drms-graph-changes")
                             .setParallelism(1)
@@ -181,12 +183,12 @@ public final class ReplicationPipeline {
 
     static EdgeCommand toCommand(ControlEvent e) {
         switch (e.kind()) {
-            case ControlEvent.EDGE:
-                return new EdgeCommand(EdgeCommand.CONFIG, e.edgeId(), e.payload(), "");
-            case ControlEvent.CONVERGE:
-                return new EdgeCommand(EdgeCommand.CONVERGE, e.edgeId(), e.payload(), "");
-            case ControlEvent.REMOVE:
-                return new EdgeCommand(EdgeCommand.REMOVE, e.edgeId(), null, "");
+            case EDGE:
+                return new EdgeCommand(EdgeCommand.Kind.CONFIG, e.edgeId(), e.edge(), "");
+            case CONVERGE:
+                return new EdgeCommand(EdgeCommand.Kind.CONVERGE, e.edgeId(), e.edge(), "");
+            case REMOVE:
+                return new EdgeCommand(EdgeCommand.Kind.REMOVE, e.edgeId(), null, "");
             default:
                 throw new IllegalArgumentException("not an edge event: " + e.kind());
         }

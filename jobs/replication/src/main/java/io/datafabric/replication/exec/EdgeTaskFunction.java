@@ -120,7 +120,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
 
     @Override
     public void asyncInvoke(TaskRequest request, ResultFuture<TaskOutcome> future) {
-        if (TaskRequest.REMOVE.equals(request.kind())) {
+        if (request.kind() == TaskRequest.Kind.REMOVE) {
             removed(request.edgeId());
             future.complete(List.of());
             return;
@@ -141,7 +141,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                                     new TaskOutcome(
                                             request.edgeId(),
                                             "",
-                                            TaskOutcome.COALESCED,
+                                            TaskOutcome.Status.COALESCED,
                                             request.kind(),
                                             0,
                                             null,
@@ -215,19 +215,14 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         return rank(b.kind()) > rank(a.kind())
                 ? b
                 : new TaskRequest(
-                        a.edgeId(),
-                        b.definitionJson(),
-                        a.kind(),
-                        a.reason(),
-                        a.requestedAt(),
-                        a.runId());
+                        a.edgeId(), b.edge(), a.kind(), a.reason(), a.requestedAt(), a.runId());
     }
 
-    private static int rank(String kind) {
+    private static int rank(TaskRequest.Kind kind) {
         switch (kind) {
-            case TaskRequest.SNAPSHOT:
+            case SNAPSHOT:
                 return 3;
-            case TaskRequest.CONVERGE:
+            case CONVERGE:
                 return 2;
             default:
                 return 1;
@@ -260,18 +255,23 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
 
     private void attempt(Chain chain, TaskRequest request, int attempt) {
         long started = System.currentTimeMillis();
-        EdgeDefinition edge;
-        try {
-            edge = EdgeDefinition.fromJson(request.definitionJson());
-        } catch (RuntimeException e) {
-            // Cannot happen for definitions the control plane produced; never retry it.
-            finishAttempt(chain, request, attempt, started, null, e, false);
+        EdgeDefinition edge = request.edge();
+        if (edge == null) {
+            // Cannot happen for requests the scheduler produced; never retry it.
+            finishAttempt(
+                    chain,
+                    request,
+                    attempt,
+                    started,
+                    null,
+                    new IllegalArgumentException("task request without edge definition"),
+                    false);
             return;
         }
         long taskId = taskLog == null ? -1 : taskLog.started(request, attempt);
         try {
             TaskReport report = runner.run(edge, request.kind());
-            logEnd(taskId, TaskOutcome.SUCCEEDED, report, attempt, null, request);
+            logEnd(taskId, TaskOutcome.Status.SUCCEEDED.sqlName(), report, attempt, null, request);
             finishAttempt(chain, request, attempt, started, report, null, true);
         } catch (Exception e) {
             if (e instanceof InterruptedException
@@ -281,7 +281,9 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
             }
             logEnd(
                     taskId,
-                    attempt < retry.maxAttempts() ? "retrying" : TaskOutcome.FAILED,
+                    attempt < retry.maxAttempts()
+                            ? "retrying"
+                            : TaskOutcome.Status.FAILED.sqlName(),
                     null,
                     attempt,
                     e,
@@ -318,12 +320,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
             Exception error,
             boolean known) {
         long now = System.currentTimeMillis();
-        String dataset = "";
-        try {
-            dataset = EdgeDefinition.fromJson(request.definitionJson()).dataset();
-        } catch (RuntimeException ignored) {
-            // the outcome still names the edge
-        }
+        String dataset = request.edge() == null ? "" : request.edge().dataset();
         if (report != null) {
             chain.run.rows.inc(report.rows());
             rowsTotal.inc(report.rows());
@@ -332,7 +329,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                     new TaskOutcome(
                             request.edgeId(),
                             dataset,
-                            TaskOutcome.SUCCEEDED,
+                            TaskOutcome.Status.SUCCEEDED,
                             request.kind(),
                             report.rows(),
                             report.cursorFrom(),
@@ -342,7 +339,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                             null,
                             started,
                             now,
-                            TaskRequest.CONVERGE.equals(request.kind())));
+                            request.kind() == TaskRequest.Kind.CONVERGE));
         } else {
             chain.run.failures.inc();
             failuresTotal.inc();
@@ -356,7 +353,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                     new TaskOutcome(
                             request.edgeId(),
                             dataset,
-                            TaskOutcome.FAILED,
+                            TaskOutcome.Status.FAILED,
                             request.kind(),
                             0,
                             null,
@@ -400,7 +397,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                         new TaskOutcome(
                                 request.edgeId(),
                                 "",
-                                TaskOutcome.FAILED,
+                                TaskOutcome.Status.FAILED,
                                 request.kind(),
                                 0,
                                 null,

@@ -116,7 +116,7 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
     }
 
     @Override
-    public TaskReport run(EdgeDefinition edge, String kind) throws Exception {
+    public TaskReport run(EdgeDefinition edge, TaskRequest.Kind kind) throws Exception {
         Database source = pools.database(edge.source());
         Database target = pools.database(edge.target());
         EdgeTask.Builder b =
@@ -139,10 +139,10 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
                 edge.mode() == ReplicationMode.SNAPSHOT
                         ? EdgeTask.Mode.SNAPSHOT
                         : EdgeTask.Mode.INCREMENTAL;
-        boolean converge = TaskRequest.CONVERGE.equals(kind);
+        boolean converge = kind == TaskRequest.Kind.CONVERGE;
         String rules = edge.rulesFingerprint();
         b.rulesFingerprint(rules);
-        if (TaskRequest.SNAPSHOT.equals(kind) && needsSnapshot(b.build(), rules)) {
+        if (kind == TaskRequest.Kind.SNAPSHOT && needsSnapshot(b.build(), rules)) {
             mode = EdgeTask.Mode.SNAPSHOT;
         }
         // The time of the last diff is kept in the edge's cursor, so it survives restarts.
@@ -191,10 +191,10 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
             }
             checksum = comparison.source().count() + ":" + comparison.source().checksumHex();
         }
-        String ran =
+        TaskRequest.Kind ran =
                 converge
-                        ? TaskRequest.CONVERGE
-                        : snapshotted ? TaskRequest.SNAPSHOT : TaskRequest.INCREMENTAL;
+                        ? TaskRequest.Kind.CONVERGE
+                        : snapshotted ? TaskRequest.Kind.SNAPSHOT : TaskRequest.Kind.INCREMENTAL;
         return new TaskReport(rows, cursorFrom, r.cursorTo(), checksum, r.caughtUp(), ran);
     }
 

@@ -38,7 +38,7 @@ final class TaskLog implements AutoCloseable {
             return plane.tasks()
                     .started(
                             request.edgeId(),
-                            request.kind(),
+                            request.kind().sqlName(),
                             request.runId().isEmpty() ? null : request.runId(),
                             attempt);
         } catch (SQLException e) {
@@ -70,7 +70,7 @@ final class TaskLog implements AutoCloseable {
                             new TaskRecord(
                                     taskId,
                                     status,
-                                    report == null ? null : report.ranKind(),
+                                    report == null ? null : report.ranKind().sqlName(),
                                     report == null ? 0 : report.rows(),
                                     report == null ? null : report.cursorFrom(),
                                     report == null ? null : report.cursorTo(),
@@ -78,7 +78,7 @@ final class TaskLog implements AutoCloseable {
                                     attempt,
                                     error == null ? null : error.toString(),
                                     report != null
-                                            && TaskRequest.CONVERGE.equals(request.kind())
+                                            && request.kind() == TaskRequest.Kind.CONVERGE
                                             && report.caughtUp()));
         } catch (SQLException e) {
             LOG.warn(

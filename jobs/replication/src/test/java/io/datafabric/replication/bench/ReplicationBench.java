@@ -608,17 +608,25 @@ public final class ReplicationBench {
         }
 
         @Override
-        public TaskReport run(io.datafabric.drms.graph.EdgeDefinition edge, String kind)
+        public TaskReport run(
+                io.datafabric.drms.graph.EdgeDefinition edge,
+                io.datafabric.replication.schedule.TaskRequest.Kind kind)
                 throws Exception {
             Thread.sleep(millis);
-            return new TaskReport(0, null, null, null, true, "incremental");
+            return new TaskReport(
+                    0,
+                    null,
+                    null,
+                    null,
+                    true,
+                    io.datafabric.replication.schedule.TaskRequest.Kind.INCREMENTAL);
         }
     }
 
     static final class CountingSink implements SinkFunction<TaskOutcome> {
         @Override
         public void invoke(TaskOutcome o, Context context) {
-            if (TaskOutcome.SUCCEEDED.equals(o.status())) {
+            if (o.status() == TaskOutcome.Status.SUCCEEDED) {
                 SUCCEEDED.increment();
             }
         }

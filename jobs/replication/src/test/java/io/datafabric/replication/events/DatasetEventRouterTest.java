@@ -48,14 +48,14 @@ class DatasetEventRouterTest {
     }
 
     private void graph(String yaml) throws Exception {
-        harness.processBroadcastElement(new ControlEvent(ControlEvent.GRAPH, null, yaml, 1), 0);
+        harness.processBroadcastElement(ControlEvent.graph(yaml, 1), 0);
     }
 
     private List<String> route(String event) throws Exception {
         harness.processElement(event, 0);
         List<EdgeCommand> out = harness.extractOutputValues();
         harness.getOutput().clear();
-        assertThat(out).allMatch(c -> EdgeCommand.TRIGGER.equals(c.kind()));
+        assertThat(out).allMatch(c -> c.kind() == EdgeCommand.Kind.TRIGGER);
         return out.stream().map(EdgeCommand::edgeId).sorted().toList();
     }
 
