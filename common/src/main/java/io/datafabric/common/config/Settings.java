@@ -1,7 +1,6 @@
 package io.datafabric.common.config;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -148,8 +147,8 @@ public final class Settings {
     }
 
     /**
-     * A duration written as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 1d}, or
-     * ISO-8601 ({@code PT10S}).
+     * A duration as {@link Durations} reads it: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h},
+     * {@code 1d}, or ISO-8601 ({@code PT10S}).
      */
     public Duration duration(String key, Duration fallback) {
         Optional<String> raw = optional(key);
@@ -228,38 +227,33 @@ public final class Settings {
     }
 
     static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.startsWith("pt") || t.startsWith("p")) {
-            try {
-                return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(text, e);
+        return Durations.parse(text);
+    }
+
+    /**
+     * A size in bytes as {@link ByteSizes} reads it ({@code 1048576}, {@code 64k}, {@code 16mb},
+     * {@code 1g}), at least {@code min}.
+     */
+    public long bytes(String key, long fallback, long min) {
+        Optional<String> raw = optional(key);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long v = ByteSizes.parse(raw.get());
+            if (v < min) {
+                problem(key + "=" + raw.get() + from(key) + " must be at least " + min + " bytes");
+                return fallback;
             }
-        }
-        int i = 0;
-        while (i < t.length() && Character.isDigit(t.charAt(i))) {
-            i++;
-        }
-        if (i == 0) {
-            throw new IllegalArgumentException(text);
-        }
-        long amount = Long.parseLong(t.substring(0, i));
-        String unit = t.substring(i).trim();
-        switch (unit) {
-            case "ms":
-                return Duration.ofMillis(amount);
-            case "":
-            case "s":
-                return Duration.ofSeconds(amount);
-            case "m":
-            case "min":
-                return Duration.ofMinutes(amount);
-            case "h":
-                return Duration.ofHours(amount);
-            case "d":
-                return Duration.ofDays(amount);
-            default:
-                throw new IllegalArgumentException(text);
+            return v;
+        } catch (IllegalArgumentException e) {
+            problem(
+                    key
+                            + "="
+                            + raw.get()
+                            + from(key)
+                            + " is not a size (examples: 1048576, 64k, 16mb, 1g)");
+            return fallback;
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 public record Consumer(
         String name,
         String dataset,
-        TargetTable target,
+        ConsumerTarget target,
         List<String> columns,
         Condition filter,
         Duration schedule,

@@ -130,7 +130,7 @@ public final class DatasetGraph {
     }
 
     /** The table datasets declared on a consumer's target table (same database, same table). */
-    public List<TableDataset> datasetsOnTable(TargetTable target) {
+    public List<TableDataset> datasetsOnTable(ConsumerTarget target) {
         ConnectionSpec tc = connections.get(target.connection());
         if (tc == null) {
             return List.of();

@@ -260,7 +260,7 @@ public final class GraphParser {
     private Consumer consumer(String name, JsonNode node, String path) {
         unknownKeys(node, path, CONSUMER_KEYS);
         String dataset = text(node, "dataset", path, true);
-        TargetTable target = null;
+        ConsumerTarget target = null;
         JsonNode t = node.get("target");
         if (t == null || t.isNull()) {
             problem(path + ".target", "is required: {connection: ..., table: ...}");
@@ -277,7 +277,7 @@ public final class GraphParser {
                 table = null;
             }
             if (conn != null && table != null) {
-                target = new TargetTable(conn, table);
+                target = new ConsumerTarget(conn, table);
             }
         }
         List<String> columns = columnList(node, "columns", path);
@@ -559,35 +559,14 @@ public final class GraphParser {
     }
 
     /**
-     * Parses {@code 500ms}, {@code 5s}, {@code 10m}, {@code 2h}, {@code 1d} or ISO-8601; null if
-     * not.
+     * Parses a schedule with the suite's one duration syntax (common's {@link
+     * io.datafabric.common.config.Durations}: {@code 500ms}, {@code 5s}, {@code 10m}, {@code 2h},
+     * {@code 1d} or ISO-8601); null if it is not one.
      */
     public static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
         try {
-            if (t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            java.util.regex.Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d)?").matcher(t);
-            if (!m.matches()) {
-                return null;
-            }
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            switch (unit) {
-                case "ms":
-                    return Duration.ofMillis(n);
-                case "s":
-                    return Duration.ofSeconds(n);
-                case "m":
-                case "min":
-                    return Duration.ofMinutes(n);
-                case "h":
-                    return Duration.ofHours(n);
-                default:
-                    return Duration.ofDays(n);
-            }
-        } catch (RuntimeException e) {
+            return io.datafabric.common.config.Durations.parse(text);
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

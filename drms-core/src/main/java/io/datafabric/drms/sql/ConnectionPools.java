@@ -27,9 +27,8 @@ public final class ConnectionPools implements AutoCloseable {
      * @param dialect null to detect it from the url
      * @param maxPoolSize upper bound of open connections to this database
      */
-    public record ConnectionSpec(
-            String name, JdbcSettings jdbc, SqlDialect dialect, int maxPoolSize) {
-        public ConnectionSpec {
+    public record PoolSpec(String name, JdbcSettings jdbc, SqlDialect dialect, int maxPoolSize) {
+        public PoolSpec {
             Identifiers.check(name, "connection name");
             Objects.requireNonNull(jdbc, "jdbc");
             dialect = dialect == null ? SqlDialect.fromJdbcUrl(jdbc.url()) : dialect;
@@ -41,7 +40,7 @@ public final class ConnectionPools implements AutoCloseable {
     }
 
     private final Map<String, Database> databases = new LinkedHashMap<>();
-    private final Map<ConnectionSpec, Database> bySpec = new HashMap<>();
+    private final Map<PoolSpec, Database> bySpec = new HashMap<>();
     private final List<HikariDataSource> pools = new ArrayList<>();
     private final Duration connectionTimeout;
 
@@ -54,10 +53,10 @@ public final class ConnectionPools implements AutoCloseable {
         this.connectionTimeout = connectionTimeout;
     }
 
-    public ConnectionPools(Collection<ConnectionSpec> specs) {
+    public ConnectionPools(Collection<PoolSpec> specs) {
         this.connectionTimeout = Duration.ofSeconds(30);
         try {
-            for (ConnectionSpec spec : specs) {
+            for (PoolSpec spec : specs) {
                 if (databases.containsKey(spec.name())) {
                     throw new IllegalArgumentException(
                             "connection " + spec.name() + " defined twice");
@@ -75,7 +74,7 @@ public final class ConnectionPools implements AutoCloseable {
      * changed (another url, user or password) gets a pool of its own and becomes the database
      * {@link #database(String)} returns for that name.
      */
-    public synchronized Database open(ConnectionSpec spec) {
+    public synchronized Database open(PoolSpec spec) {
         Database db = bySpec.get(spec);
         if (db == null) {
             HikariDataSource ds = new HikariDataSource(config(spec));
@@ -87,7 +86,7 @@ public final class ConnectionPools implements AutoCloseable {
         return db;
     }
 
-    private HikariConfig config(ConnectionSpec spec) {
+    private HikariConfig config(PoolSpec spec) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("drms-" + spec.name());
         c.setJdbcUrl(spec.jdbc().url());

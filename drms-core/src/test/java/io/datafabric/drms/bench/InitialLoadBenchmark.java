@@ -91,8 +91,8 @@ public final class InitialLoadBenchmark {
         }
     }
 
-    private static ConnectionPools.ConnectionSpec spec(String name, String url, String user) {
-        return new ConnectionPools.ConnectionSpec(
+    private static ConnectionPools.PoolSpec spec(String name, String url, String user) {
+        return new ConnectionPools.PoolSpec(
                 name, new JdbcSettings(url, user, ""), SqlDialect.forName("postgres"), 4);
     }
 

@@ -43,7 +43,7 @@ class GraphParserTest {
         assertThat(status.values()).containsExactly("paid", "shipped");
 
         Consumer c = g.consumers().get("big_to_mdb");
-        assertThat(c.target()).isEqualTo(new TargetTable("mdb", "big_orders"));
+        assertThat(c.target()).isEqualTo(new ConsumerTarget("mdb", "big_orders"));
         assertThat(c.schedule()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.mode()).isEqualTo(ReplicationMode.INCREMENTAL);
         assertThat(c.status()).isEqualTo(ConsumerStatus.APPROVED);

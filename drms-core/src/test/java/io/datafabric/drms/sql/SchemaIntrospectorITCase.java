@@ -30,12 +30,12 @@ class SchemaIntrospectorITCase {
         pools =
                 new ConnectionPools(
                         List.of(
-                                new ConnectionPools.ConnectionSpec(
+                                new ConnectionPools.PoolSpec(
                                         "pg",
                                         new JdbcSettings(PG.jdbcUrl(), PG.user(), ""),
                                         null,
                                         2),
-                                new ConnectionPools.ConnectionSpec(
+                                new ConnectionPools.PoolSpec(
                                         "mdb",
                                         new JdbcSettings(MDB.jdbcUrl(), MDB.user(), ""),
                                         SqlDialect.forName("mysql"),

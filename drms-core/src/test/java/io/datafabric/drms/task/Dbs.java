@@ -18,8 +18,8 @@ import java.util.List;
 final class Dbs {
     private Dbs() {}
 
-    static ConnectionPools.ConnectionSpec spec(String name, String url, String user) {
-        return new ConnectionPools.ConnectionSpec(
+    static ConnectionPools.PoolSpec spec(String name, String url, String user) {
+        return new ConnectionPools.PoolSpec(
                 name, new JdbcSettings(url, user, ""), SqlDialect.fromJdbcUrl(url), 4);
     }
 

@@ -274,13 +274,13 @@ class PostgresToPostgresITCase {
         try (ConnectionPools generic =
                 new ConnectionPools(
                         List.of(
-                                new ConnectionPools.ConnectionSpec(
+                                new ConnectionPools.PoolSpec(
                                         "gsrc",
                                         new io.datafabric.common.jdbc.JdbcSettings(
                                                 SRC.jdbcUrl(), SRC.user(), ""),
                                         io.datafabric.drms.sql.GenericDialect.INSTANCE,
                                         2),
-                                new ConnectionPools.ConnectionSpec(
+                                new ConnectionPools.PoolSpec(
                                         "gtgt",
                                         new io.datafabric.common.jdbc.JdbcSettings(
                                                 TGT.jdbcUrl(), TGT.user(), ""),

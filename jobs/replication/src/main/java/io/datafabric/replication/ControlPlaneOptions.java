@@ -2,6 +2,7 @@ package io.datafabric.replication;
 
 import io.datafabric.common.config.ConfigLoader;
 import io.datafabric.common.config.Settings;
+import io.datafabric.replication.config.ReplicationSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +38,11 @@ public final class ControlPlaneOptions {
                 .yamlFile(config)
                 .environment(System.getenv())
                 .overrides(overrides)
-                .set("control.jdbc.url", controlJdbcUrl, "--control-jdbc-url")
-                .set("control.jdbc.user", controlUser, "--control-user");
+                .set(
+                        ReplicationSettings.CONTROL_JDBC + ".url",
+                        controlJdbcUrl,
+                        "--control-jdbc-url")
+                .set(ReplicationSettings.CONTROL_JDBC + ".user", controlUser, "--control-user");
     }
 
     public Settings load() {

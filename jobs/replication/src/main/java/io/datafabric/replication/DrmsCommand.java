@@ -11,6 +11,7 @@ import io.datafabric.drms.graph.GraphParser;
 import io.datafabric.drms.graph.GraphProblem;
 import io.datafabric.drms.graph.GraphValidator;
 import io.datafabric.drms.graph.SchemaLookup;
+import io.datafabric.replication.config.ReplicationSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,8 @@ public final class DrmsCommand implements Callable<Integer> {
 
         ControlPlane controlPlane() {
             Settings settings = control.load();
-            JdbcSettings jdbc = JdbcSettings.from(settings, "control.jdbc", System.getenv());
+            JdbcSettings jdbc =
+                    JdbcSettings.from(settings, ReplicationSettings.CONTROL_JDBC, System.getenv());
             settings.validate();
             ControlPlane plane = new ControlPlane(jdbc);
             plane.migrate();

@@ -1,15 +1,14 @@
 package io.datafabric.replication;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.datafabric.common.config.ConfigException;
 import io.datafabric.common.config.ConfigLoader;
 import io.datafabric.common.config.Settings;
 import io.datafabric.common.flink.FlinkEnvironments;
 import io.datafabric.drms.control.ControlPlane;
 import io.datafabric.drms.control.ControlSnapshot;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.control.ControlPlaneSource;
+import io.datafabric.replication.events.EventExchange;
 import io.datafabric.replication.events.EventPublishOptions;
 import io.datafabric.replication.events.EventQueueSource;
 import io.datafabric.replication.exec.JdbcEdgeTaskRunner;
@@ -62,6 +61,13 @@ public final class ReplicateCommand implements Callable<Integer> {
                     "Parallelism of the scheduler and executor (also replication.parallelism)")
     Integer parallelism;
 
+    /** Why the last {@link #call()} failed, if it did by an exception (the job's cause). */
+    private Exception failure;
+
+    Exception failure() {
+        return failure;
+    }
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -71,13 +77,13 @@ public final class ReplicateCommand implements Callable<Integer> {
         try {
             ConfigLoader loader =
                     control.loader()
-                            .set("rabbitmq.uri", rabbitmqUri, "--rabbitmq-uri")
+                            .set(ReplicationSettings.RABBITMQ_URI, rabbitmqUri, "--rabbitmq-uri")
                             .set(
-                                    "replication.parallelism",
+                                    ReplicationSettings.PARALLELISM,
                                     parallelism == null ? null : parallelism.toString(),
                                     "--parallelism");
             if (bounded) {
-                loader.set("replication.bounded", "true", "--bounded");
+                loader.set(ReplicationSettings.BOUNDED, "true", "--bounded");
             }
             settings = loader.load();
             rs = ReplicationSettings.from(settings, System.getenv());
@@ -99,26 +105,28 @@ public final class ReplicateCommand implements Callable<Integer> {
             if (!settings.has("flink." + CheckpointingOptions.CHECKPOINTING_INTERVAL.key())) {
                 env.enableCheckpointing(10_000);
             }
-            RMQConnectionConfig rabbit = null;
-            if (rs.rabbitUri() != null) {
-                declareExchange(rs.rabbitUri(), rs.exchange());
-                rabbit = new RMQConnectionConfig.Builder().setUri(rs.rabbitUri()).build();
+            ReplicationPipeline pipeline =
+                    ReplicationPipeline.builder(
+                            rs,
+                            new ControlPlaneSource(rs.control(), rs.pollInterval(), runId),
+                            JdbcEdgeTaskRunner.factory(rs));
+            if (runId != null) {
+                pipeline.boundedRun(runId);
             }
-            ReplicationPipeline.build(
-                    env,
-                    rs,
-                    new ControlPlaneSource(rs.control(), rs.pollInterval(), runId),
-                    rabbit == null || rs.bounded()
-                            ? null
-                            : new EventQueueSource(rabbit, rs.exchange(), rs.queue()),
-                    rabbit == null
-                            ? null
-                            : new RMQSink<>(
-                                    rabbit,
-                                    new SimpleStringSchema(),
-                                    new EventPublishOptions(rs.exchange())),
-                    JdbcEdgeTaskRunner.factory(rs),
-                    runId);
+            if (rs.rabbitUri() != null) {
+                EventExchange.declare(rs.rabbitUri(), rs.exchange());
+                RMQConnectionConfig rabbit =
+                        new RMQConnectionConfig.Builder().setUri(rs.rabbitUri()).build();
+                if (!rs.bounded()) {
+                    pipeline.events(new EventQueueSource(rabbit, rs.exchange(), rs.queue()));
+                }
+                pipeline.eventSink(
+                        new RMQSink<>(
+                                rabbit,
+                                new SimpleStringSchema(),
+                                new EventPublishOptions(rs.exchange())));
+            }
+            pipeline.build(env);
             env.execute(rs.bounded() ? "drms replication (bounded)" : "drms replication");
             if (runId == null) {
                 return DrmsCommand.OK;
@@ -131,18 +139,9 @@ public final class ReplicateCommand implements Callable<Integer> {
             err.println("edges that did not converge: " + String.join(", ", notConverged));
             return DrmsCommand.FAILED;
         } catch (Exception e) {
+            failure = e;
             err.println("replication failed: " + e);
             return DrmsCommand.FAILED;
-        }
-    }
-
-    /** The sink publishes to the exchange and does not declare it. */
-    static void declareExchange(String uri, String exchange) throws Exception {
-        ConnectionFactory f = new ConnectionFactory();
-        f.setUri(uri);
-        try (Connection c = f.newConnection("drms-setup");
-                Channel ch = c.createChannel()) {
-            ch.exchangeDeclare(exchange, "topic", true);
         }
     }
 }

@@ -11,9 +11,12 @@ public final class ReplicationJob {
     private ReplicationJob() {}
 
     public static void main(String[] args) {
-        int code = new CommandLine(new ReplicateCommand()).execute(args);
+        ReplicateCommand command = new ReplicateCommand();
+        int code = new CommandLine(command).execute(args);
         if (code != 0) {
-            throw new IllegalStateException("replicate ended with exit code " + code);
+            // The cause travels with the exception, so the JobManager's log and the client show it.
+            throw new IllegalStateException(
+                    "replicate ended with exit code " + code, command.failure());
         }
     }
 }

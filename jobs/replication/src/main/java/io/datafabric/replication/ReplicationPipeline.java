@@ -1,5 +1,6 @@
 package io.datafabric.replication;
 
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.events.DatasetEventRouter;
 import io.datafabric.replication.events.DrmsEvent;
 import io.datafabric.replication.exec.EdgeTaskFunction;
@@ -9,6 +10,8 @@ import io.datafabric.replication.schedule.ControlEvent;
 import io.datafabric.replication.schedule.EdgeCommand;
 import io.datafabric.replication.schedule.EdgeScheduler;
 import io.datafabric.replication.schedule.TaskRequest;
+import io.datafabric.replication.stream.StreamTypes;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -43,26 +46,56 @@ public final class ReplicationPipeline {
     public static final String UID_EVENT_JSON = "drms-event-json";
     public static final String UID_EVENT_SINK = "drms-event-sink";
 
-    private ReplicationPipeline() {}
+    private final ReplicationSettings settings;
+    private final SourceFunction<ControlEvent> control;
+    private final EdgeTaskRunner.Factory runners;
+    private SourceFunction<String> events;
+    private SinkFunction<String> eventSink;
+    private String runId;
 
-    /**
-     * Adds the pipeline to {@code env} and returns the task outcomes.
-     *
-     * @param control the control-plane source ({@code ControlPlaneSource} in the job)
-     * @param events events from {@code drms.events}, or null (edges then run on schedule only)
-     * @param eventSink where events of loaded rows go, or null to publish none
-     * @param runners creates what runs the loads
-     * @param runId the bounded run's id, or null
-     */
-    public static DataStream<TaskOutcome> build(
-            StreamExecutionEnvironment env,
+    private ReplicationPipeline(
             ReplicationSettings settings,
             SourceFunction<ControlEvent> control,
-            SourceFunction<String> events,
-            SinkFunction<String> eventSink,
-            EdgeTaskRunner.Factory runners,
-            String runId) {
+            EdgeTaskRunner.Factory runners) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.control = Objects.requireNonNull(control, "control");
+        this.runners = Objects.requireNonNull(runners, "runners");
+    }
+
+    /**
+     * A pipeline reading the graph from {@code control} ({@code ControlPlaneSource} in the job) and
+     * running loads with {@code runners}. Without {@link #events} edges run on schedule only;
+     * without {@link #eventSink} no events are published.
+     */
+    public static ReplicationPipeline builder(
+            ReplicationSettings settings,
+            SourceFunction<ControlEvent> control,
+            EdgeTaskRunner.Factory runners) {
+        return new ReplicationPipeline(settings, control, runners);
+    }
+
+    /** Events from {@code drms.events}: they trigger the edges right downstream at once. */
+    public ReplicationPipeline events(SourceFunction<String> source) {
+        this.events = Objects.requireNonNull(source, "events");
+        return this;
+    }
+
+    /** Where events of loaded rows are published. */
+    public ReplicationPipeline eventSink(SinkFunction<String> sink) {
+        this.eventSink = Objects.requireNonNull(sink, "eventSink");
+        return this;
+    }
+
+    /** Makes this a bounded run: each edge converges once, its tasks tagged with {@code id}. */
+    public ReplicationPipeline boundedRun(String id) {
+        this.runId = Objects.requireNonNull(id, "runId");
+        return this;
+    }
+
+    /** Adds the pipeline to {@code env} and returns the task outcomes. */
+    public DataStream<TaskOutcome> build(StreamExecutionEnvironment env) {
         env.getConfig().disableGenericTypes();
+        StreamTypes.register();
         if (runId != null) {
             // A bounded run ends when its edges converged; waiting for one more checkpoint after
             // the sources finished would only delay the exit (no sink here is transactional).
@@ -77,7 +110,7 @@ public final class ReplicationPipeline {
 
         DataStream<EdgeCommand> commands =
                 controlEvents
-                        .filter(e -> !ControlEvent.GRAPH.equals(e.kind()))
+                        .filter(e -> e.kind() != ControlEvent.Kind.GRAPH)
                         .name("edge changes")
                         .uid(UID_EDGE_COMMANDS + "-filter")
                         .setParallelism(1)
@@ -90,7 +123,7 @@ public final class ReplicationPipeline {
         if (events != null) {
             BroadcastStream<ControlEvent> graph =
                     controlEvents
-                            .filter(e -> ControlEvent.GRAPH.equals(e.kind()))
+                            .filter(e -> e.kind() == ControlEvent.Kind.GRAPH)
                             .name("graph changes")
                             .uid("drms-graph-changes")
                             .setParallelism(1)
@@ -150,12 +183,12 @@ public final class ReplicationPipeline {
 
     static EdgeCommand toCommand(ControlEvent e) {
         switch (e.kind()) {
-            case ControlEvent.EDGE:
-                return new EdgeCommand(EdgeCommand.CONFIG, e.edgeId(), e.payload(), "");
-            case ControlEvent.CONVERGE:
-                return new EdgeCommand(EdgeCommand.CONVERGE, e.edgeId(), e.payload(), "");
-            case ControlEvent.REMOVE:
-                return new EdgeCommand(EdgeCommand.REMOVE, e.edgeId(), null, "");
+            case EDGE:
+                return new EdgeCommand(EdgeCommand.Kind.CONFIG, e.edgeId(), e.edge(), "");
+            case CONVERGE:
+                return new EdgeCommand(EdgeCommand.Kind.CONVERGE, e.edgeId(), e.edge(), "");
+            case REMOVE:
+                return new EdgeCommand(EdgeCommand.Kind.REMOVE, e.edgeId(), null, "");
             default:
                 throw new IllegalArgumentException("not an edge event: " + e.kind());
         }

@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.datafabric.drms.task.BatchInfo;
 import io.datafabric.drms.task.BatchListener;
-import io.datafabric.replication.exec.ConnectionPools;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.exec.EdgeTaskRunner;
+import io.datafabric.replication.exec.GraphDatabases;
 import io.datafabric.replication.exec.JdbcEdgeTaskRunner;
 import io.datafabric.replication.exec.TaskOutcome;
 import io.datafabric.testing.FlinkMiniCluster;
@@ -116,7 +117,7 @@ class CrashRecoveryITCase {
         EdgeTaskRunner.Factory runners =
                 () ->
                         new JdbcEdgeTaskRunner(
-                                new ConnectionPools(Map.of(), 4, Duration.ofSeconds(10)),
+                                new GraphDatabases(Map.of(), 4, Duration.ofSeconds(10)),
                                 100,
                                 Duration.ofSeconds(5),
                                 Duration.ofMillis(500),

@@ -2,6 +2,7 @@ package io.datafabric.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.testing.FlinkMiniCluster;
 import io.datafabric.testing.PostgresDatabase;
 import java.sql.Connection;

@@ -7,6 +7,7 @@ import io.datafabric.drms.control.ControlPlane;
 import io.datafabric.drms.control.JdbcSchemaLookup;
 import io.datafabric.drms.graph.DatasetGraph;
 import io.datafabric.drms.graph.GraphValidator;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.control.ControlPlaneSource;
 import io.datafabric.replication.exec.EdgeTaskRunner;
 import io.datafabric.replication.exec.JdbcEdgeTaskRunner;
@@ -97,15 +98,16 @@ final class ReplicationFixture {
         env.setParallelism(2);
         env.enableCheckpointing(500);
         env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 1000));
-        DataStream<TaskOutcome> outcomes =
-                ReplicationPipeline.build(
-                        env,
-                        rs,
-                        new ControlPlaneSource(rs.control(), rs.pollInterval(), null),
-                        events,
-                        eventSink,
-                        runners,
-                        null);
+        ReplicationPipeline pipeline =
+                ReplicationPipeline.builder(
+                        rs, new ControlPlaneSource(rs.control(), rs.pollInterval(), null), runners);
+        if (events != null) {
+            pipeline.events(events);
+        }
+        if (eventSink != null) {
+            pipeline.eventSink(eventSink);
+        }
+        DataStream<TaskOutcome> outcomes = pipeline.build(env);
         if (tap != null) {
             tap.apply(outcomes).addSink(new DiscardingSink<>()).name("discard").uid("test-discard");
         }

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datafabric.drms.task.BatchInfo;
 import io.datafabric.drms.task.BatchListener;
-import io.datafabric.replication.exec.ConnectionPools;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.exec.EdgeTaskRunner;
+import io.datafabric.replication.exec.GraphDatabases;
 import io.datafabric.replication.exec.JdbcEdgeTaskRunner;
 import io.datafabric.testing.FlinkMiniCluster;
 import io.datafabric.testing.PostgresDatabase;
@@ -46,7 +47,7 @@ class StatelessRestartITCase {
     static EdgeTaskRunner.Factory countingRunners(Duration deleteDiffInterval) {
         return () ->
                 new JdbcEdgeTaskRunner(
-                        new ConnectionPools(Map.of(), 4, Duration.ofSeconds(10)),
+                        new GraphDatabases(Map.of(), 4, Duration.ofSeconds(10)),
                         500,
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(2),

@@ -6,6 +6,7 @@ import io.datafabric.drms.control.ControlSnapshot;
 import io.datafabric.drms.graph.Consumer;
 import io.datafabric.drms.graph.ConsumerStatus;
 import io.datafabric.drms.graph.DatasetGraph;
+import io.datafabric.drms.graph.EdgeDefinition;
 import io.datafabric.drms.graph.GraphWriter;
 import io.datafabric.replication.schedule.ControlEvent;
 import java.sql.Connection;
@@ -108,9 +109,7 @@ public final class ControlPlaneSource extends RichSourceFunction<ControlEvent>
                     String graphJson = GraphWriter.json(GraphWriter.toTree(snap.graph()));
                     synchronized (ctx.getCheckpointLock()) {
                         if (!graphJson.equals(lastGraph)) {
-                            ctx.collect(
-                                    new ControlEvent(
-                                            ControlEvent.GRAPH, "", graphJson, snap.version()));
+                            ctx.collect(ControlEvent.graph(graphJson, snap.version()));
                             lastGraph = graphJson;
                         }
                         if (boundedRunId == null) {
@@ -139,15 +138,17 @@ public final class ControlPlaneSource extends RichSourceFunction<ControlEvent>
         DatasetGraph graph = snap.graph();
         Set<String> current = new LinkedHashSet<>(graph.consumers().keySet());
         for (String name : current) {
-            String def = graph.resolve(name).toJson();
+            EdgeDefinition edge = graph.resolve(name);
+            // the normalized JSON is the definition's identity: only a real change is emitted
+            String def = edge.toJson();
             if (!def.equals(emitted.get(name))) {
-                ctx.collect(new ControlEvent(ControlEvent.EDGE, name, def, snap.version()));
+                ctx.collect(ControlEvent.edge(edge, snap.version()));
                 emitted.put(name, def);
             }
         }
         for (String gone : known) {
             if (!current.contains(gone)) {
-                ctx.collect(new ControlEvent(ControlEvent.REMOVE, gone, "", snap.version()));
+                ctx.collect(ControlEvent.removed(gone, snap.version()));
                 emitted.remove(gone);
             }
         }
@@ -198,12 +199,7 @@ public final class ControlPlaneSource extends RichSourceFunction<ControlEvent>
             }
             open = true;
             if (!handedOut.contains(edge) && converged.containsAll(upstream)) {
-                ctx.collect(
-                        new ControlEvent(
-                                ControlEvent.CONVERGE,
-                                edge,
-                                graph.resolve(edge).toJson(),
-                                snap.version()));
+                ctx.collect(ControlEvent.converge(graph.resolve(edge), snap.version()));
                 handedOut.add(edge);
                 LOG.info("bounded run {}: edge {} converging", boundedRunId, edge);
             }

@@ -49,9 +49,9 @@ public final class DatasetEventRouter
     @Override
     public void processBroadcastElement(ControlEvent event, Context ctx, Collector<EdgeCommand> out)
             throws Exception {
-        if (ControlEvent.GRAPH.equals(event.kind())) {
+        if (event.kind() == ControlEvent.Kind.GRAPH) {
             BroadcastState<String, String> state = ctx.getBroadcastState(GRAPH);
-            state.put(KEY, event.payload());
+            state.put(KEY, event.graphJson());
         }
     }
 
@@ -82,7 +82,7 @@ public final class DatasetEventRouter
                 triggers.inc();
                 out.collect(
                         new EdgeCommand(
-                                EdgeCommand.TRIGGER,
+                                EdgeCommand.Kind.TRIGGER,
                                 edge,
                                 null,
                                 e.edge() == null

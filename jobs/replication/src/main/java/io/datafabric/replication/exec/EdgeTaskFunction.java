@@ -1,14 +1,10 @@
 package io.datafabric.replication.exec;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.common.metrics.PartMetrics;
-import io.datafabric.drms.control.ControlPlane;
-import io.datafabric.drms.control.TaskRecord;
 import io.datafabric.drms.graph.EdgeDefinition;
+import io.datafabric.replication.config.RetryPolicy;
 import io.datafabric.replication.schedule.TaskRequest;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +45,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
     private transient EdgeTaskRunner runner;
     private transient ExecutorService workers;
     private transient ScheduledExecutorService delays;
-    private transient HikariDataSource controlPool;
-    private transient ControlPlane controlPlane;
+    private transient TaskLog taskLog;
     private transient Map<String, EdgeRun> runs;
     private transient AtomicInteger inFlight;
     private transient PartMetrics metrics;
@@ -98,16 +93,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         rowsTotal = metrics.counter("rows");
         metrics.meter("rowsPerSecond", rowsTotal);
         if (control != null) {
-            HikariConfig config = new HikariConfig();
-            config.setPoolName("drms-control");
-            config.setJdbcUrl(control.url());
-            config.setUsername(control.user().isEmpty() ? null : control.user());
-            config.setPassword(control.password().isEmpty() ? null : control.password());
-            config.setMaximumPoolSize(4);
-            config.setMinimumIdle(0);
-            config.setInitializationFailTimeout(-1);
-            controlPool = new HikariDataSource(config);
-            controlPlane = new ControlPlane(control, controlPool::getConnection);
+            taskLog = new TaskLog(control);
         }
     }
 
@@ -127,14 +113,14 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         if (runner != null) {
             runner.close();
         }
-        if (controlPool != null) {
-            controlPool.close();
+        if (taskLog != null) {
+            taskLog.close();
         }
     }
 
     @Override
     public void asyncInvoke(TaskRequest request, ResultFuture<TaskOutcome> future) {
-        if (TaskRequest.REMOVE.equals(request.kind())) {
+        if (request.kind() == TaskRequest.Kind.REMOVE) {
             removed(request.edgeId());
             future.complete(List.of());
             return;
@@ -155,7 +141,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                                     new TaskOutcome(
                                             request.edgeId(),
                                             "",
-                                            TaskOutcome.COALESCED,
+                                            TaskOutcome.Status.COALESCED,
                                             request.kind(),
                                             0,
                                             null,
@@ -229,19 +215,14 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         return rank(b.kind()) > rank(a.kind())
                 ? b
                 : new TaskRequest(
-                        a.edgeId(),
-                        b.definitionJson(),
-                        a.kind(),
-                        a.reason(),
-                        a.requestedAt(),
-                        a.runId());
+                        a.edgeId(), b.edge(), a.kind(), a.reason(), a.requestedAt(), a.runId());
     }
 
-    private static int rank(String kind) {
+    private static int rank(TaskRequest.Kind kind) {
         switch (kind) {
-            case TaskRequest.SNAPSHOT:
+            case SNAPSHOT:
                 return 3;
-            case TaskRequest.CONVERGE:
+            case CONVERGE:
                 return 2;
             default:
                 return 1;
@@ -260,20 +241,37 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
         }
     }
 
+    private void logEnd(
+            long taskId,
+            String status,
+            TaskReport report,
+            int attempt,
+            Exception error,
+            TaskRequest request) {
+        if (taskLog != null) {
+            taskLog.finished(taskId, status, report, attempt, error, request);
+        }
+    }
+
     private void attempt(Chain chain, TaskRequest request, int attempt) {
         long started = System.currentTimeMillis();
-        EdgeDefinition edge;
-        try {
-            edge = EdgeDefinition.fromJson(request.definitionJson());
-        } catch (RuntimeException e) {
-            // Cannot happen for definitions the control plane produced; never retry it.
-            finishAttempt(chain, request, attempt, started, null, e, false);
+        EdgeDefinition edge = request.edge();
+        if (edge == null) {
+            // Cannot happen for requests the scheduler produced; never retry it.
+            finishAttempt(
+                    chain,
+                    request,
+                    attempt,
+                    started,
+                    null,
+                    new IllegalArgumentException("task request without edge definition"),
+                    false);
             return;
         }
-        long taskId = logStart(request, attempt);
+        long taskId = taskLog == null ? -1 : taskLog.started(request, attempt);
         try {
             TaskReport report = runner.run(edge, request.kind());
-            logEnd(taskId, TaskOutcome.SUCCEEDED, report, attempt, null, request);
+            logEnd(taskId, TaskOutcome.Status.SUCCEEDED.sqlName(), report, attempt, null, request);
             finishAttempt(chain, request, attempt, started, report, null, true);
         } catch (Exception e) {
             if (e instanceof InterruptedException
@@ -283,7 +281,9 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
             }
             logEnd(
                     taskId,
-                    attempt < retry.maxAttempts() ? "retrying" : TaskOutcome.FAILED,
+                    attempt < retry.maxAttempts()
+                            ? "retrying"
+                            : TaskOutcome.Status.FAILED.sqlName(),
                     null,
                     attempt,
                     e,
@@ -320,12 +320,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
             Exception error,
             boolean known) {
         long now = System.currentTimeMillis();
-        String dataset = "";
-        try {
-            dataset = EdgeDefinition.fromJson(request.definitionJson()).dataset();
-        } catch (RuntimeException ignored) {
-            // the outcome still names the edge
-        }
+        String dataset = request.edge() == null ? "" : request.edge().dataset();
         if (report != null) {
             chain.run.rows.inc(report.rows());
             rowsTotal.inc(report.rows());
@@ -334,7 +329,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                     new TaskOutcome(
                             request.edgeId(),
                             dataset,
-                            TaskOutcome.SUCCEEDED,
+                            TaskOutcome.Status.SUCCEEDED,
                             request.kind(),
                             report.rows(),
                             report.cursorFrom(),
@@ -344,7 +339,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                             null,
                             started,
                             now,
-                            TaskRequest.CONVERGE.equals(request.kind())));
+                            request.kind() == TaskRequest.Kind.CONVERGE));
         } else {
             chain.run.failures.inc();
             failuresTotal.inc();
@@ -358,7 +353,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                     new TaskOutcome(
                             request.edgeId(),
                             dataset,
-                            TaskOutcome.FAILED,
+                            TaskOutcome.Status.FAILED,
                             request.kind(),
                             0,
                             null,
@@ -402,7 +397,7 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                         new TaskOutcome(
                                 request.edgeId(),
                                 "",
-                                TaskOutcome.FAILED,
+                                TaskOutcome.Status.FAILED,
                                 request.kind(),
                                 0,
                                 null,
@@ -413,61 +408,5 @@ public final class EdgeTaskFunction extends RichAsyncFunction<TaskRequest, TaskO
                                 request.requestedAt(),
                                 now,
                                 false)));
-    }
-
-    private long logStart(TaskRequest request, int attempt) {
-        if (controlPool == null) {
-            return -1;
-        }
-        try {
-            return controlPlane
-                    .tasks()
-                    .started(
-                            request.edgeId(),
-                            request.kind(),
-                            request.runId().isEmpty() ? null : request.runId(),
-                            attempt);
-        } catch (SQLException e) {
-            LOG.warn(
-                    "cannot record the start of a task of edge {}: {}",
-                    request.edgeId(),
-                    e.toString());
-            return -1;
-        }
-    }
-
-    private void logEnd(
-            long taskId,
-            String status,
-            TaskReport report,
-            int attempt,
-            Exception error,
-            TaskRequest request) {
-        if (controlPool == null || taskId < 0) {
-            return;
-        }
-        try {
-            controlPlane
-                    .tasks()
-                    .finished(
-                            new TaskRecord(
-                                    taskId,
-                                    status,
-                                    report == null ? null : report.ranKind(),
-                                    report == null ? 0 : report.rows(),
-                                    report == null ? null : report.cursorFrom(),
-                                    report == null ? null : report.cursorTo(),
-                                    report == null ? null : report.checksum(),
-                                    attempt,
-                                    error == null ? null : error.toString(),
-                                    report != null
-                                            && TaskRequest.CONVERGE.equals(request.kind())
-                                            && report.caughtUp()));
-        } catch (SQLException e) {
-            LOG.warn(
-                    "cannot record the end of a task of edge {}: {}",
-                    request.edgeId(),
-                    e.toString());
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.datafabric.replication.exec;
 
 import io.datafabric.drms.graph.EdgeDefinition;
+import io.datafabric.replication.schedule.TaskRequest;
 import java.io.Serializable;
 
 /**
@@ -15,7 +16,7 @@ public interface EdgeTaskRunner extends AutoCloseable {
      *
      * @throws Exception when the load or its validation failed; the executor retries
      */
-    TaskReport run(EdgeDefinition edge, String kind) throws Exception;
+    TaskReport run(EdgeDefinition edge, TaskRequest.Kind kind) throws Exception;
 
     @Override
     default void close() {}

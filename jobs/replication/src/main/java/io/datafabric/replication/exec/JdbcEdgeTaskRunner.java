@@ -20,7 +20,7 @@ import io.datafabric.drms.task.TaskResult;
 import io.datafabric.drms.validate.Comparison;
 import io.datafabric.drms.validate.Validator;
 import io.datafabric.drms.validate.WindowChecksum;
-import io.datafabric.replication.ReplicationSettings;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.schedule.TaskRequest;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -54,7 +54,7 @@ import java.util.concurrent.Executors;
  * </ul>
  */
 public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
-    private final ConnectionPools pools;
+    private final GraphDatabases pools;
     private final EdgeRunner runner;
     private final int batchRows;
     private final Duration lookback;
@@ -80,7 +80,7 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
      * @param listener sees every batch (before and after its commit)
      */
     public JdbcEdgeTaskRunner(
-            ConnectionPools pools,
+            GraphDatabases pools,
             int batchRows,
             Duration lookback,
             Duration slice,
@@ -106,7 +106,7 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
         Duration diffEvery = settings.deleteDiffInterval();
         return () ->
                 new JdbcEdgeTaskRunner(
-                        new ConnectionPools(System.getenv(), poolSize, Duration.ofSeconds(30)),
+                        new GraphDatabases(System.getenv(), poolSize, Duration.ofSeconds(30)),
                         batchRows,
                         lookback,
                         slice,
@@ -116,7 +116,7 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
     }
 
     @Override
-    public TaskReport run(EdgeDefinition edge, String kind) throws Exception {
+    public TaskReport run(EdgeDefinition edge, TaskRequest.Kind kind) throws Exception {
         Database source = pools.database(edge.source());
         Database target = pools.database(edge.target());
         EdgeTask.Builder b =
@@ -139,10 +139,10 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
                 edge.mode() == ReplicationMode.SNAPSHOT
                         ? EdgeTask.Mode.SNAPSHOT
                         : EdgeTask.Mode.INCREMENTAL;
-        boolean converge = TaskRequest.CONVERGE.equals(kind);
+        boolean converge = kind == TaskRequest.Kind.CONVERGE;
         String rules = edge.rulesFingerprint();
         b.rulesFingerprint(rules);
-        if (TaskRequest.SNAPSHOT.equals(kind) && needsSnapshot(b.build(), rules)) {
+        if (kind == TaskRequest.Kind.SNAPSHOT && needsSnapshot(b.build(), rules)) {
             mode = EdgeTask.Mode.SNAPSHOT;
         }
         // The time of the last diff is kept in the edge's cursor, so it survives restarts.
@@ -191,10 +191,10 @@ public final class JdbcEdgeTaskRunner implements EdgeTaskRunner {
             }
             checksum = comparison.source().count() + ":" + comparison.source().checksumHex();
         }
-        String ran =
+        TaskRequest.Kind ran =
                 converge
-                        ? TaskRequest.CONVERGE
-                        : snapshotted ? TaskRequest.SNAPSHOT : TaskRequest.INCREMENTAL;
+                        ? TaskRequest.Kind.CONVERGE
+                        : snapshotted ? TaskRequest.Kind.SNAPSHOT : TaskRequest.Kind.INCREMENTAL;
         return new TaskReport(rows, cursorFrom, r.cursorTo(), checksum, r.caughtUp(), ran);
     }
 

@@ -1,14 +1,18 @@
 package io.datafabric.replication.exec;
 
+import io.datafabric.replication.schedule.TaskRequest;
+import java.util.Locale;
+
 /**
- * What one task did: {@code succeeded} (rows loaded and validated), {@code failed} (after every
- * retry), or {@code coalesced} (the edge was already running; its run picks this request up).
+ * What one task did: {@link Status#SUCCEEDED} (rows loaded and validated), {@link Status#FAILED}
+ * (after every retry), or {@link Status#COALESCED} (the edge was already running; its run picks
+ * this request up).
  */
 public record TaskOutcome(
         String edgeId,
         String dataset,
-        String status,
-        String kind,
+        Status status,
+        TaskRequest.Kind kind,
         long rows,
         String cursorFrom,
         String cursorTo,
@@ -18,11 +22,20 @@ public record TaskOutcome(
         long startedAt,
         long finishedAt,
         boolean converged) {
-    public static final String SUCCEEDED = "succeeded";
-    public static final String FAILED = "failed";
-    public static final String COALESCED = "coalesced";
+
+    /** How a task ended. */
+    public enum Status {
+        SUCCEEDED,
+        FAILED,
+        COALESCED;
+
+        /** The name in {@code drms.tasks.status}. */
+        public String sqlName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public boolean loadedRows() {
-        return SUCCEEDED.equals(status) && rows > 0;
+        return status == Status.SUCCEEDED && rows > 0;
     }
 }

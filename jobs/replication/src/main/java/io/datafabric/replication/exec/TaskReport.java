@@ -1,5 +1,7 @@
 package io.datafabric.replication.exec;
 
+import io.datafabric.replication.schedule.TaskRequest;
+
 /**
  * The result of one load run of an edge, validated: {@code rows} written or removed in the target,
  * the cursor before and after, the checksum both sides agreed on, and whether the target has caught
@@ -13,4 +15,4 @@ public record TaskReport(
         String cursorTo,
         String checksum,
         boolean caughtUp,
-        String ranKind) {}
+        TaskRequest.Kind ranKind) {}

@@ -2,6 +2,8 @@ package io.datafabric.replication.schedule;
 
 import io.datafabric.drms.graph.ConsumerStatus;
 import io.datafabric.drms.graph.EdgeDefinition;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -28,12 +30,16 @@ public final class EdgeScheduler extends KeyedProcessFunction<String, EdgeComman
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EdgeScheduler.class);
 
+    /** Parsed definitions kept per subtask (edges it schedules, recently used first). */
+    static final int PARSED_CACHE = 10_000;
+
     private final String runId;
 
     private transient ValueState<String> definition;
     private transient ValueState<String> fingerprint;
     private transient ValueState<String> status;
     private transient ValueState<Long> timer;
+    private transient Map<String, EdgeDefinition> parsed;
 
     /** {@code runId} tags the tasks of a bounded run (null when unbounded). */
     public EdgeScheduler(String runId) {
@@ -50,6 +56,13 @@ public final class EdgeScheduler extends KeyedProcessFunction<String, EdgeComman
                         .getState(new ValueStateDescriptor<>("fingerprint", Types.STRING));
         status = getRuntimeContext().getState(new ValueStateDescriptor<>("status", Types.STRING));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
+        parsed =
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, EdgeDefinition> e) {
+                        return size() > PARSED_CACHE;
+                    }
+                };
     }
 
     @Override
@@ -57,38 +70,39 @@ public final class EdgeScheduler extends KeyedProcessFunction<String, EdgeComman
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         switch (cmd.kind()) {
-            case EdgeCommand.CONFIG:
+            case CONFIG:
                 configure(cmd, ctx, out, now);
                 break;
-            case EdgeCommand.CONVERGE:
-                definition.update(cmd.definitionJson());
+            case CONVERGE:
+                remember(cmd.edge());
                 status.update(ConsumerStatus.APPROVED.sqlName());
                 out.collect(
                         request(
                                 cmd.edgeId(),
-                                cmd.definitionJson(),
-                                TaskRequest.CONVERGE,
+                                cmd.edge(),
+                                TaskRequest.Kind.CONVERGE,
                                 "bounded run",
                                 now));
                 break;
-            case EdgeCommand.TRIGGER:
-                if (approved() && definition.value() != null) {
+            case TRIGGER:
+                EdgeDefinition current = current();
+                if (approved() && current != null) {
                     out.collect(
                             request(
                                     cmd.edgeId(),
-                                    definition.value(),
-                                    TaskRequest.INCREMENTAL,
+                                    current,
+                                    TaskRequest.Kind.INCREMENTAL,
                                     cmd.detail(),
                                     now));
                 }
                 break;
-            case EdgeCommand.REMOVE:
+            case REMOVE:
                 cancelTimer(ctx);
                 definition.clear();
                 fingerprint.clear();
                 status.clear();
                 LOG.info("edge {} removed from the graph", cmd.edgeId());
-                out.collect(request(cmd.edgeId(), null, TaskRequest.REMOVE, "removed", now));
+                out.collect(request(cmd.edgeId(), null, TaskRequest.Kind.REMOVE, "removed", now));
                 break;
             default:
                 throw new IllegalArgumentException("unknown edge command " + cmd.kind());
@@ -97,12 +111,12 @@ public final class EdgeScheduler extends KeyedProcessFunction<String, EdgeComman
 
     private void configure(EdgeCommand cmd, Context ctx, Collector<TaskRequest> out, long now)
             throws Exception {
-        EdgeDefinition def = EdgeDefinition.fromJson(cmd.definitionJson());
+        EdgeDefinition def = cmd.edge();
         String newFingerprint = def.rulesFingerprint();
         boolean wasApproved = approved();
         String oldFingerprint = fingerprint.value();
-        String oldDefinition = definition.value();
-        definition.update(cmd.definitionJson());
+        EdgeDefinition oldDefinition = current();
+        remember(def);
         status.update(def.status().sqlName());
         if (def.status() != ConsumerStatus.APPROVED) {
             cancelTimer(ctx);
@@ -117,27 +131,14 @@ public final class EdgeScheduler extends KeyedProcessFunction<String, EdgeComman
                     "edge {} {}: snapshot",
                     def.edge(),
                     oldFingerprint == null ? "started" : "rules changed");
-            out.collect(
-                    request(
-                            cmd.edgeId(),
-                            cmd.definitionJson(),
-                            TaskRequest.SNAPSHOT,
-                            "rules",
-                            now));
+            out.collect(request(cmd.edgeId(), def, TaskRequest.Kind.SNAPSHOT, "rules", now));
         } else if (!wasApproved) {
             LOG.info("edge {} resumed", def.edge());
-            out.collect(
-                    request(
-                            cmd.edgeId(),
-                            cmd.definitionJson(),
-                            TaskRequest.INCREMENTAL,
-                            "resumed",
-                            now));
+            out.collect(request(cmd.edgeId(), def, TaskRequest.Kind.INCREMENTAL, "resumed", now));
         }
         boolean scheduleChanged =
                 oldDefinition == null
-                        || EdgeDefinition.fromJson(oldDefinition).schedule().toMillis()
-                                != def.schedule().toMillis();
+                        || oldDefinition.schedule().toMillis() != def.schedule().toMillis();
         if (timer.value() == null || scheduleChanged) {
             cancelTimer(ctx);
             long at = now + def.schedule().toMillis();
@@ -154,16 +155,21 @@ public final class EdgeScheduler extends KeyedProcessFunction<String, EdgeComman
             return; // a timer replaced by a schedule change
         }
         timer.clear();
-        String def = definition.value();
+        EdgeDefinition def = current();
         if (!approved() || def == null) {
             return;
         }
         out.collect(
-                request(ctx.getCurrentKey(), def, TaskRequest.INCREMENTAL, "schedule", timestamp));
-        long next = timestamp + EdgeDefinition.fromJson(def).schedule().toMillis();
+                request(
+                        ctx.getCurrentKey(),
+                        def,
+                        TaskRequest.Kind.INCREMENTAL,
+                        "schedule",
+                        timestamp));
+        long next = timestamp + def.schedule().toMillis();
         long now = ctx.timerService().currentProcessingTime();
         if (next <= now) {
-            next = now + EdgeDefinition.fromJson(def).schedule().toMillis();
+            next = now + def.schedule().toMillis();
         }
         ctx.timerService().registerProcessingTimeTimer(next);
         timer.update(next);
@@ -181,7 +187,28 @@ public final class EdgeScheduler extends KeyedProcessFunction<String, EdgeComman
         }
     }
 
-    private TaskRequest request(String edge, String def, String kind, String reason, long now) {
+    private TaskRequest request(
+            String edge, EdgeDefinition def, TaskRequest.Kind kind, String reason, long now) {
         return new TaskRequest(edge, def, kind, reason, now, runId == null ? "" : runId);
+    }
+
+    /**
+     * Keeps the definition in state as its normalized JSON (a stable format for savepoints) and,
+     * parsed, in a small per-subtask cache, so a timer or a trigger does not parse it again.
+     */
+    private void remember(EdgeDefinition def) throws Exception {
+        String json = def.toJson();
+        definition.update(json);
+        parsed.put(json, def);
+    }
+
+    /** The current definition of the keyed edge, or null. */
+    private EdgeDefinition current() throws Exception {
+        String json = definition.value();
+        if (json == null) {
+            return null;
+        }
+        // Parsed only after a restore from a checkpoint, or once evicted.
+        return parsed.computeIfAbsent(json, EdgeDefinition::fromJson);
     }
 }

@@ -19,7 +19,9 @@ final class FixedEdgesSource implements SourceFunction<ControlEvent> {
     public void run(SourceContext<ControlEvent> ctx) throws Exception {
         synchronized (ctx.getCheckpointLock()) {
             for (String[] e : edges) {
-                ctx.collect(new ControlEvent(ControlEvent.EDGE, e[0], e[1], 1));
+                ctx.collect(
+                        ControlEvent.edge(
+                                io.datafabric.drms.graph.EdgeDefinition.fromJson(e[1]), 1));
             }
         }
         while (running) {

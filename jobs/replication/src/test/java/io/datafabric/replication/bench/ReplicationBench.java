@@ -13,7 +13,7 @@ import io.datafabric.drms.graph.DatasetGraph;
 import io.datafabric.drms.graph.GraphParser;
 import io.datafabric.drms.graph.GraphValidator;
 import io.datafabric.replication.ReplicationPipeline;
-import io.datafabric.replication.ReplicationSettings;
+import io.datafabric.replication.config.ReplicationSettings;
 import io.datafabric.replication.control.ControlPlaneSource;
 import io.datafabric.replication.events.EventPublishOptions;
 import io.datafabric.replication.events.EventQueueSource;
@@ -228,14 +228,12 @@ public final class ReplicationBench {
             long wall0 = System.currentTimeMillis();
             long t0 = System.nanoTime();
             StreamExecutionEnvironment env = localEnv(1);
-            ReplicationPipeline.build(
-                    env,
-                    rs,
-                    new ControlPlaneSource(rs.control(), rs.pollInterval(), runId),
-                    null,
-                    null,
-                    JdbcEdgeTaskRunner.factory(rs),
-                    runId);
+            ReplicationPipeline.builder(
+                            rs,
+                            new ControlPlaneSource(rs.control(), rs.pollInterval(), runId),
+                            JdbcEdgeTaskRunner.factory(rs))
+                    .boundedRun(runId)
+                    .build(env);
             env.execute("bench drms load");
             double s = (System.nanoTime() - t0) / 1e9;
             long wall1 = System.currentTimeMillis();
@@ -270,8 +268,8 @@ public final class ReplicationBench {
      */
     private double timeLoadStep(PostgresDatabase src, long rows) throws Exception {
         PostgresDatabase dst = new PostgresDatabase().create("benchdst");
-        try (io.datafabric.replication.exec.ConnectionPools pools =
-                new io.datafabric.replication.exec.ConnectionPools(
+        try (io.datafabric.replication.exec.GraphDatabases pools =
+                new io.datafabric.replication.exec.GraphDatabases(
                         Map.of(), 4, java.time.Duration.ofSeconds(30))) {
             var spec =
                     new io.datafabric.drms.graph.ConnectionSpec(
@@ -491,14 +489,18 @@ public final class ReplicationBench {
                                 new SimpleStringSchema(),
                                 new EventPublishOptions(exchange));
             }
-            ReplicationPipeline.build(
-                    env,
-                    rs,
-                    new ControlPlaneSource(rs.control(), rs.pollInterval(), null),
-                    source,
-                    sink,
-                    JdbcEdgeTaskRunner.factory(rs),
-                    null);
+            ReplicationPipeline pipeline =
+                    ReplicationPipeline.builder(
+                            rs,
+                            new ControlPlaneSource(rs.control(), rs.pollInterval(), null),
+                            JdbcEdgeTaskRunner.factory(rs));
+            if (source != null) {
+                pipeline.events(source);
+            }
+            if (sink != null) {
+                pipeline.eventSink(sink);
+            }
+            pipeline.build(env);
             job = env.executeAsync("bench propagation");
             PostgresDatabase last = dbs.get(3);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -606,17 +608,25 @@ public final class ReplicationBench {
         }
 
         @Override
-        public TaskReport run(io.datafabric.drms.graph.EdgeDefinition edge, String kind)
+        public TaskReport run(
+                io.datafabric.drms.graph.EdgeDefinition edge,
+                io.datafabric.replication.schedule.TaskRequest.Kind kind)
                 throws Exception {
             Thread.sleep(millis);
-            return new TaskReport(0, null, null, null, true, "incremental");
+            return new TaskReport(
+                    0,
+                    null,
+                    null,
+                    null,
+                    true,
+                    io.datafabric.replication.schedule.TaskRequest.Kind.INCREMENTAL);
         }
     }
 
     static final class CountingSink implements SinkFunction<TaskOutcome> {
         @Override
         public void invoke(TaskOutcome o, Context context) {
-            if (TaskOutcome.SUCCEEDED.equals(o.status())) {
+            if (o.status() == TaskOutcome.Status.SUCCEEDED) {
                 SUCCEEDED.increment();
             }
         }
@@ -655,8 +665,8 @@ public final class ReplicationBench {
             ReplicationSettings rs = settings(control, Map.of("replication.capacity", "250"));
             StreamExecutionEnvironment env = localEnv(1);
             EdgeTaskRunner.Factory runners = () -> new SimulatedRunner(taskMillis);
-            ReplicationPipeline.build(
-                            env, rs, new FixedEdgesSource(defs), null, null, runners, null)
+            ReplicationPipeline.builder(rs, new FixedEdgesSource(defs), runners)
+                    .build(env)
                     .addSink(new CountingSink())
                     .name("count");
             SUCCEEDED.reset();

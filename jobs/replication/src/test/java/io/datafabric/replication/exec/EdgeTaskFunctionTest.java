@@ -2,8 +2,11 @@ package io.datafabric.replication.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.datafabric.drms.graph.EdgeDefinition;
 import io.datafabric.drms.graph.GraphParser;
+import io.datafabric.replication.config.RetryPolicy;
 import io.datafabric.replication.schedule.TaskRequest;
+import io.datafabric.replication.stream.StreamTypes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +22,7 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class EdgeTaskFunctionTest {
-    private static final String DEFINITION =
+    private static final EdgeDefinition DEFINITION =
             GraphParser.parse(
                             """
                             connections:
@@ -31,8 +34,11 @@ class EdgeTaskFunctionTest {
                               e: {dataset: t, target: {connection: b, table: t}, approved: true}
                             """)
                     .graph()
-                    .resolve("e")
-                    .toJson();
+                    .resolve("e");
+
+    static {
+        StreamTypes.register();
+    }
 
     /** Behaviour per test, by name: runners are created inside the operator. */
     static final Map<String, EdgeTaskRunner> RUNNERS = new ConcurrentHashMap<>();
@@ -72,7 +78,7 @@ class EdgeTaskFunctionTest {
         }
     }
 
-    static TaskRequest request(String kind) {
+    static TaskRequest request(TaskRequest.Kind kind) {
         return new TaskRequest("e", DEFINITION, kind, "test", 0, "");
     }
 
@@ -85,14 +91,15 @@ class EdgeTaskFunctionTest {
                     if (calls.incrementAndGet() < 3) {
                         throw new IllegalStateException("database restarting");
                     }
-                    return new TaskReport(7, "a", "b", "7:00ff", true, "incremental");
+                    return new TaskReport(
+                            7, "a", "b", "7:00ff", true, TaskRequest.Kind.INCREMENTAL);
                 });
-        List<TaskOutcome> out = run("flaky", 5, List.of(request(TaskRequest.INCREMENTAL)));
+        List<TaskOutcome> out = run("flaky", 5, List.of(request(TaskRequest.Kind.INCREMENTAL)));
         assertThat(out)
                 .singleElement()
                 .satisfies(
                         o -> {
-                            assertThat(o.status()).isEqualTo(TaskOutcome.SUCCEEDED);
+                            assertThat(o.status()).isEqualTo(TaskOutcome.Status.SUCCEEDED);
                             assertThat(o.attempts()).isEqualTo(3);
                             assertThat(o.rows()).isEqualTo(7);
                             assertThat(o.dataset()).isEqualTo("t");
@@ -108,13 +115,13 @@ class EdgeTaskFunctionTest {
                     calls.incrementAndGet();
                     throw new ValidationMismatchException("e", "3 rows vs 2 rows");
                 });
-        List<TaskOutcome> out = run("down", 3, List.of(request(TaskRequest.INCREMENTAL)));
+        List<TaskOutcome> out = run("down", 3, List.of(request(TaskRequest.Kind.INCREMENTAL)));
         assertThat(calls.get()).isEqualTo(3);
         assertThat(out)
                 .singleElement()
                 .satisfies(
                         o -> {
-                            assertThat(o.status()).isEqualTo(TaskOutcome.FAILED);
+                            assertThat(o.status()).isEqualTo(TaskOutcome.Status.FAILED);
                             assertThat(o.attempts()).isEqualTo(3);
                             assertThat(o.error()).contains("source and target differ");
                         });
@@ -125,7 +132,7 @@ class EdgeTaskFunctionTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
-        List<String> kinds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<TaskRequest.Kind> kinds = new java.util.concurrent.CopyOnWriteArrayList<>();
         RUNNERS.put(
                 "slow",
                 (edge, kind) -> {
@@ -133,7 +140,7 @@ class EdgeTaskFunctionTest {
                     kinds.add(kind);
                     release.await(10, TimeUnit.SECONDS);
                     running.decrementAndGet();
-                    return new TaskReport(1, null, null, null, true, "incremental");
+                    return new TaskReport(1, null, null, null, true, TaskRequest.Kind.INCREMENTAL);
                 });
         // asyncInvoke decides synchronously whether a request waits or merges, so once every
         // request is handed in the first may finish.
@@ -142,20 +149,20 @@ class EdgeTaskFunctionTest {
                         "slow",
                         1,
                         List.of(
-                                request(TaskRequest.INCREMENTAL),
-                                request(TaskRequest.INCREMENTAL),
-                                request(TaskRequest.SNAPSHOT),
-                                request(TaskRequest.INCREMENTAL)),
+                                request(TaskRequest.Kind.INCREMENTAL),
+                                request(TaskRequest.Kind.INCREMENTAL),
+                                request(TaskRequest.Kind.SNAPSHOT),
+                                request(TaskRequest.Kind.INCREMENTAL)),
                         release::countDown);
         assertThat(maxRunning.get()).isEqualTo(1);
         // the first runs; the second waits and absorbs the snapshot and the last request
-        assertThat(kinds).containsExactly(TaskRequest.INCREMENTAL, TaskRequest.SNAPSHOT);
+        assertThat(kinds).containsExactly(TaskRequest.Kind.INCREMENTAL, TaskRequest.Kind.SNAPSHOT);
         assertThat(out)
                 .extracting(TaskOutcome::status)
                 .containsExactlyInAnyOrder(
-                        TaskOutcome.SUCCEEDED,
-                        TaskOutcome.SUCCEEDED,
-                        TaskOutcome.COALESCED,
-                        TaskOutcome.COALESCED);
+                        TaskOutcome.Status.SUCCEEDED,
+                        TaskOutcome.Status.SUCCEEDED,
+                        TaskOutcome.Status.COALESCED,
+                        TaskOutcome.Status.COALESCED);
     }
 }

@@ -14,12 +14,12 @@ import java.util.Map;
  * connection instead of opening hundreds. Passwords are read from the environment variable the
  * connection names, at the moment its pool opens.
  */
-public final class ConnectionPools implements AutoCloseable {
+public final class GraphDatabases implements AutoCloseable {
     private final io.datafabric.drms.sql.ConnectionPools pools;
     private final Map<String, String> env;
     private final int maxPoolSize;
 
-    public ConnectionPools(Map<String, String> env, int maxPoolSize, Duration connectionTimeout) {
+    public GraphDatabases(Map<String, String> env, int maxPoolSize, Duration connectionTimeout) {
         this.pools = new io.datafabric.drms.sql.ConnectionPools(connectionTimeout);
         this.env = env;
         this.maxPoolSize = maxPoolSize;
@@ -40,7 +40,7 @@ public final class ConnectionPools implements AutoCloseable {
             }
         }
         return pools.open(
-                new io.datafabric.drms.sql.ConnectionPools.ConnectionSpec(
+                new io.datafabric.drms.sql.ConnectionPools.PoolSpec(
                         spec.name(),
                         new JdbcSettings(spec.url(), spec.user(), password),
                         SqlDialect.forName(spec.dialect()),

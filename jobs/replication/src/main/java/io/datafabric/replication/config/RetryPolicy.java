@@ -1,4 +1,4 @@
-package io.datafabric.replication.exec;
+package io.datafabric.replication.config;
 
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,8 +1,7 @@
-package io.datafabric.replication;
+package io.datafabric.replication.config;
 
 import io.datafabric.common.config.Settings;
 import io.datafabric.common.jdbc.JdbcSettings;
-import io.datafabric.replication.exec.RetryPolicy;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
@@ -47,30 +46,50 @@ public record ReplicationSettings(
         int parallelism)
         implements Serializable {
 
+    /** The configuration keys (README, "Configuration keys"); {@code CONTROL_JDBC} is a prefix. */
+    public static final String CONTROL_JDBC = "control.jdbc";
+
+    public static final String POLL_INTERVAL = "replication.poll-interval";
+    public static final String CAPACITY = "replication.capacity";
+    public static final String RETRY_MAX_ATTEMPTS = "replication.retry.max-attempts";
+    public static final String RETRY_INITIAL_BACKOFF = "replication.retry.initial-backoff";
+    public static final String RETRY_MAX_BACKOFF = "replication.retry.max-backoff";
+    public static final String TASK_TIMEOUT = "replication.task-timeout";
+    public static final String POOL_SIZE = "replication.pool-size";
+    public static final String BATCH_ROWS = "replication.batch-rows";
+    public static final String TASK_SLICE = "replication.task-slice";
+    public static final String DELETE_DIFF_INTERVAL = "replication.delete-diff-interval";
+    public static final String LOOKBACK = "replication.lookback";
+    public static final String BOUNDED = "replication.bounded";
+    public static final String RABBITMQ_URI = "rabbitmq.uri";
+    public static final String RABBITMQ_EXCHANGE = "rabbitmq.exchange";
+    public static final String RABBITMQ_QUEUE = "rabbitmq.queue";
+    public static final String PARALLELISM = "replication.parallelism";
+
     /** Reads every key, then throws a ConfigException listing every problem. */
     public static ReplicationSettings from(Settings s, Map<String, String> env) {
-        JdbcSettings control = JdbcSettings.from(s, "control.jdbc", env);
-        Duration poll = s.duration("replication.poll-interval", Duration.ofSeconds(5));
-        int capacity = s.intValue("replication.capacity", 250, 1, 10_000);
-        int attempts = s.intValue("replication.retry.max-attempts", 5, 1, 100);
-        Duration initial = s.duration("replication.retry.initial-backoff", Duration.ofSeconds(1));
-        Duration max = s.duration("replication.retry.max-backoff", Duration.ofMinutes(1));
-        Duration timeout = s.duration("replication.task-timeout", Duration.ofMinutes(30));
-        int pool = s.intValue("replication.pool-size", 8, 1, 1000);
-        int batch = s.intValue("replication.batch-rows", 10_000, 1, 10_000_000);
-        Duration slice = s.duration("replication.task-slice", Duration.ofSeconds(10));
-        Duration diffEvery = s.duration("replication.delete-diff-interval", Duration.ofHours(1));
-        Duration lookback = s.duration("replication.lookback", Duration.ofSeconds(5));
-        boolean bounded = s.bool("replication.bounded", false);
-        String uri = s.string("rabbitmq.uri", null);
-        String exchange = s.string("rabbitmq.exchange", "drms.events");
-        String queue = s.string("rabbitmq.queue", "drms.replication");
-        int parallelism = s.intValue("replication.parallelism", 1, 1, 1024);
+        JdbcSettings control = JdbcSettings.from(s, CONTROL_JDBC, env);
+        Duration poll = s.duration(POLL_INTERVAL, Duration.ofSeconds(5));
+        int capacity = s.intValue(CAPACITY, 250, 1, 10_000);
+        int attempts = s.intValue(RETRY_MAX_ATTEMPTS, 5, 1, 100);
+        Duration initial = s.duration(RETRY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        Duration max = s.duration(RETRY_MAX_BACKOFF, Duration.ofMinutes(1));
+        Duration timeout = s.duration(TASK_TIMEOUT, Duration.ofMinutes(30));
+        int pool = s.intValue(POOL_SIZE, 8, 1, 1000);
+        int batch = s.intValue(BATCH_ROWS, 10_000, 1, 10_000_000);
+        Duration slice = s.duration(TASK_SLICE, Duration.ofSeconds(10));
+        Duration diffEvery = s.duration(DELETE_DIFF_INTERVAL, Duration.ofHours(1));
+        Duration lookback = s.duration(LOOKBACK, Duration.ofSeconds(5));
+        boolean bounded = s.bool(BOUNDED, false);
+        String uri = s.string(RABBITMQ_URI, null);
+        String exchange = s.string(RABBITMQ_EXCHANGE, "drms.events");
+        String queue = s.string(RABBITMQ_QUEUE, "drms.replication");
+        int parallelism = s.intValue(PARALLELISM, 1, 1, 1024);
         if (poll.isZero()) {
-            s.problem("replication.poll-interval must be positive");
+            s.problem(POLL_INTERVAL + " must be positive");
         }
         if (uri != null && !uri.startsWith("amqp://") && !uri.startsWith("amqps://")) {
-            s.problem("rabbitmq.uri=" + uri + " must start with amqp:// or amqps://");
+            s.problem(RABBITMQ_URI + "=" + uri + " must start with amqp:// or amqps://");
         }
         s.validate();
         return new ReplicationSettings(

@@ -1,4 +1,4 @@
 package io.datafabric.drms.graph;
 
 /** The table a consumer keeps in step, in one of the graph's connections. */
-public record TargetTable(String connection, String table) {}
+public record ConsumerTarget(String connection, String table) {}

@@ -1,4 +1,4 @@
-package io.datafabric.replication.exec;
+package io.datafabric.replication.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
