@@ -166,6 +166,11 @@ public final class ApiBenchmark {
                             wrk(nginxBase, "/", lua, work, null, c, duration));
                     add(
                             results,
+                            "api GET /files/{name} +cache",
+                            c,
+                            wrk(cachedBase, "/", lua, work, reader, c, duration));
+                    add(
+                            results,
                             "api GET /datasets",
                             c,
                             wrk(apiBase, "/datasets?limit=50", null, work, publisher, c, duration));
