@@ -43,7 +43,9 @@ public record ApiConfig(
         Duration redisTtl,
         ShardOwnership router,
         String metricsToken,
-        Duration catalogCacheTtl) {
+        Duration catalogCacheTtl,
+        long bodyCacheBytes,
+        int bodyCacheMaxFileBytes) {
 
     /** A keystore to serve HTTPS with. */
     public record Tls(Path keystore, String password, String type) {
@@ -148,6 +150,8 @@ public record ApiConfig(
         String metricsToken =
                 secret(settings, env, "api.metrics.token", "DF_API_METRICS_TOKEN").orElse("");
         Duration catalogTtl = settings.duration("api.catalog.cache-ttl", Duration.ofSeconds(1));
+        long bodyCache = settings.longValue("api.body-cache.bytes", 0, 0, 1L << 40);
+        int bodyMax = settings.intValue("api.body-cache.max-file-bytes", 64 << 10, 1, 16 << 20);
         settings.validate();
         return new ApiConfig(
                 host,
@@ -175,7 +179,9 @@ public record ApiConfig(
                 redisTtl,
                 router,
                 metricsToken,
-                catalogTtl);
+                catalogTtl,
+                bodyCache,
+                bodyMax);
     }
 
     /**
@@ -234,6 +240,8 @@ public record ApiConfig(
         private ShardOwnership router;
         private String metricsToken;
         private Duration catalogCacheTtl;
+        private long bodyCacheBytes;
+        private int bodyCacheMaxFileBytes;
 
         Builder(ApiConfig c) {
             host = c.host;
@@ -262,6 +270,14 @@ public record ApiConfig(
             router = c.router;
             metricsToken = c.metricsToken;
             catalogCacheTtl = c.catalogCacheTtl;
+            bodyCacheBytes = c.bodyCacheBytes;
+            bodyCacheMaxFileBytes = c.bodyCacheMaxFileBytes;
+        }
+
+        public Builder bodyCache(long bytes, int maxFileBytes) {
+            bodyCacheBytes = bytes;
+            bodyCacheMaxFileBytes = maxFileBytes;
+            return this;
         }
 
         public Builder catalogCacheTtl(Duration v) {
@@ -361,7 +377,9 @@ public record ApiConfig(
                     redisTtl,
                     router,
                     metricsToken,
-                    catalogCacheTtl);
+                    catalogCacheTtl,
+                    bodyCacheBytes,
+                    bodyCacheMaxFileBytes);
         }
     }
 

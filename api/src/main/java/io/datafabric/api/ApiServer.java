@@ -178,6 +178,8 @@ public final class ApiServer implements AutoCloseable {
                         config.router(),
                         work,
                         instanceId,
+                        config.bodyCacheBytes(),
+                        config.bodyCacheMaxFileBytes(),
                         registry)
                 .register(routes);
         new UsageRoutes(dataSource, work).register(routes);

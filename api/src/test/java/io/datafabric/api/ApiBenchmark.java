@@ -58,6 +58,12 @@ public final class ApiBenchmark {
         Process nginx = null;
         try {
             ApiServer server = fx.start(b -> b.rateLimit(0, 1).workers(64, 10_000));
+            ApiServer cachedServer =
+                    fx.start(
+                            b ->
+                                    b.rateLimit(0, 1)
+                                            .workers(64, 10_000)
+                                            .bodyCache(64L << 20, 64 << 10));
             String admin = fx.adminToken(server);
             String reader = fx.tokenFor(server, "bench_reader", "reader");
             String publisher = fx.tokenFor(server, "bench_publisher", "publisher");
@@ -121,10 +127,12 @@ public final class ApiBenchmark {
             Files.writeString(lua, filesScript());
 
             String apiBase = fx.base(server);
+            String cachedBase = fx.base(cachedServer);
             String nginxBase = "http://127.0.0.1:" + nginxPort;
             // warm up: every file once through the api (metadata cache) and nginx
             for (int c : List.of(connections.get(0))) {
                 wrk(apiBase, "/", lua, work, reader, c, "3s");
+                wrk(cachedBase, "/", lua, work, reader, c, "3s");
                 wrk(nginxBase, "/", lua, work, null, c, "3s");
             }
             List<String[]> locations = new ArrayList<>();
@@ -156,6 +164,11 @@ public final class ApiBenchmark {
                             "nginx GET /files/{name}",
                             c,
                             wrk(nginxBase, "/", lua, work, null, c, duration));
+                    add(
+                            results,
+                            "api GET /files/{name} +cache",
+                            c,
+                            wrk(cachedBase, "/", lua, work, reader, c, duration));
                     add(
                             results,
                             "api GET /datasets",
@@ -212,7 +225,7 @@ public final class ApiBenchmark {
         System.out.println();
         System.out.printf(
                 Locale.ROOT,
-                "%-26s %5s %12s %10s %10s   (median of %d runs of %s; %d files of 4 KiB)%n",
+                "%-30s %5s %12s %10s %10s   (median of %d runs of %s; %d files of 4 KiB)%n",
                 "target",
                 "conns",
                 "req/s",
@@ -231,7 +244,7 @@ public final class ApiBenchmark {
                 long non2xx = fs.stream().mapToLong(Figures::non2xx).sum();
                 System.out.printf(
                         Locale.ROOT,
-                        "%-26s %5d %12.0f %10.2f %10.2f%s%n",
+                        "%-30s %5d %12.0f %10.2f %10.2f%s%n",
                         target.getKey(),
                         e.getKey(),
                         rps,

@@ -250,6 +250,42 @@ class FilesITCase {
                 .isEqualTo(1.0);
     }
 
+    @Test
+    void eachReadIsOneRangeGetAndTheBodyCacheSavesRepeats() throws Exception {
+        Packed f = FILES.get(11);
+        double before =
+                server.registry().get("datafabric.api.files.storage.reads").counter().count();
+        fetch(server, "GET", f.name(), Map.of());
+        fetch(server, "GET", f.name(), Map.of("Range", "bytes=1-2"));
+        fetch(server, "HEAD", f.name(), Map.of());
+        // without a body cache: one storage read per GET (the location is cached), none for HEAD
+        assertThat(server.registry().get("datafabric.api.files.storage.reads").counter().count())
+                .isEqualTo(before + 2);
+
+        ApiServer cached = fx.start(b -> b.bodyCache(1 << 20, 2048));
+        f =
+                FILES.stream()
+                        .filter(p -> p.body().length > 10 && p.body().length <= 2048)
+                        .findFirst()
+                        .orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<byte[]> r = fetch(cached, "GET", f.name(), Map.of());
+            assertThat(r.body()).isEqualTo(f.body());
+            HttpResponse<byte[]> part =
+                    fetch(cached, "GET", f.name(), Map.of("Range", "bytes=3-9"));
+            assertThat(part.statusCode()).isEqualTo(206);
+            assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(f.body(), 3, 10));
+        }
+        assertThat(cached.registry().get("datafabric.api.files.storage.reads").counter().count())
+                .isEqualTo(1.0);
+        // files over the cache's per-file limit are read from storage every time
+        Packed big = FILES.stream().filter(p -> p.body().length > 2048).findFirst().orElseThrow();
+        assertThat(fetch(cached, "GET", big.name(), Map.of()).body()).isEqualTo(big.body());
+        assertThat(fetch(cached, "GET", big.name(), Map.of()).body()).isEqualTo(big.body());
+        assertThat(cached.registry().get("datafabric.api.files.storage.reads").counter().count())
+                .isEqualTo(3.0);
+    }
+
     static int freePort() throws Exception {
         try (var socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();

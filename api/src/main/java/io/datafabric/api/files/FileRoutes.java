@@ -1,5 +1,7 @@
 package io.datafabric.api.files;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.datafabric.api.ShardOwnership;
 import io.datafabric.api.auth.Role;
 import io.datafabric.api.http.ApiError;
@@ -11,6 +13,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -62,6 +65,9 @@ public final class FileRoutes {
     private final Counter forwarded;
     private final Counter served;
     private final Counter bytes;
+    private final Counter storageReads;
+    private final Cache<String, byte[]> bodies;
+    private final int bodyCacheMaxFile;
 
     public FileRoutes(
             FileLocator locator,
@@ -70,6 +76,8 @@ public final class FileRoutes {
             ShardOwnership router,
             Work work,
             String self,
+            long bodyCacheBytes,
+            int bodyCacheMaxFile,
             MeterRegistry registry) {
         this.locator = locator;
         this.s3 = s3;
@@ -85,6 +93,20 @@ public final class FileRoutes {
         this.forwarded = Counter.builder("datafabric.api.files.forwarded").register(registry);
         this.served = Counter.builder("datafabric.api.files.served").register(registry);
         this.bytes = Counter.builder("datafabric.api.files.bytes").register(registry);
+        this.storageReads =
+                Counter.builder("datafabric.api.files.storage.reads").register(registry);
+        this.bodyCacheMaxFile = bodyCacheMaxFile;
+        if (bodyCacheBytes > 0) {
+            this.bodies =
+                    Caffeine.newBuilder()
+                            .maximumWeight(bodyCacheBytes)
+                            .weigher((String k, byte[] v) -> v.length + 64)
+                            .recordStats()
+                            .build();
+            CaffeineCacheMetrics.monitor(registry, bodies, "datafabric.api.bodies");
+        } else {
+            this.bodies = null;
+        }
     }
 
     public void register(RouteTable routes) {
@@ -271,13 +293,79 @@ public final class FileRoutes {
             ctx.result(new byte[0]);
             return;
         }
+        if (bodies != null && loc.length() <= bodyCacheMaxFile) {
+            byte[] body = cachedBody(loc);
+            ctx.result(
+                    start == 0 && length == body.length
+                            ? body
+                            : java.util.Arrays.copyOfRange(
+                                    body, (int) start, (int) (start + length)));
+            return;
+        }
         read(ctx, loc, start, length, true);
+    }
+
+    /**
+     * The whole body of a small file from the body cache (packed files never change: a location
+     * names immutable bytes), read with one range GET on a miss.
+     */
+    private byte[] cachedBody(FileLocation loc) throws Exception {
+        String key = loc.objectKey() + "@" + loc.offset() + "+" + loc.length();
+        byte[] body = bodies.getIfPresent(key);
+        if (body == null) {
+            body = fetch(loc, loc);
+            bodies.put(key, body);
+        }
+        return body;
+    }
+
+    /** One range GET of a whole small body; a vanished object is looked up again once. */
+    private byte[] fetch(FileLocation loc, FileLocation first) throws Exception {
+        long from = loc.offset();
+        String range = "bytes=" + from + "-" + (from + loc.length() - 1);
+        try {
+            storageReads.increment();
+            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(loc.objectKey()).range(range))
+                    .asByteArray();
+        } catch (NoSuchKeyException e) {
+            return refetch(loc, first);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return refetch(loc, first);
+            }
+            throw new ApiError(
+                    502,
+                    "storage_error",
+                    "object storage answered " + e.statusCode() + " for " + loc.objectKey());
+        }
+    }
+
+    private byte[] refetch(FileLocation loc, FileLocation first) throws Exception {
+        locator.invalidate(loc.name());
+        if (loc == first) {
+            Optional<FileLocation> fresh = locator.find(loc.name());
+            if (fresh.isEmpty()) {
+                throw ApiError.notFound("no packed file named '" + loc.name() + "'");
+            }
+            if (!fresh.get().equals(loc)) {
+                return fetch(fresh.get(), first);
+            }
+        }
+        throw new ApiError(
+                502,
+                "storage_inconsistent",
+                "shard object "
+                        + loc.objectKey()
+                        + " of '"
+                        + loc.name()
+                        + "' is missing from object storage");
     }
 
     private void read(Context ctx, FileLocation loc, long start, long length, boolean retry)
             throws Exception {
         long from = loc.offset() + start;
         String range = "bytes=" + from + "-" + (from + length - 1);
+        storageReads.increment();
         try {
             if (length <= BUFFER_LIMIT) {
                 ResponseBytes<GetObjectResponse> body =

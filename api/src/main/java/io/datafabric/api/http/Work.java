@@ -47,28 +47,37 @@ public final class Work implements AutoCloseable {
                         new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /** Runs {@code task} on the pool; its exceptions reach Javalin's exception handlers. */
+    /**
+     * Runs {@code task} on the pool once Javalin has turned the request asynchronous; its
+     * exceptions are rendered by the error handler. A full pool answers 503 with Retry-After.
+     */
     public void submit(Context ctx, Task task) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            executor.execute(
-                    () -> {
-                        try {
-                            task.run(ctx);
-                        } catch (Throwable e) {
-                            fail(ctx, e);
-                        }
+        ctx.future(
+                () -> {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    try {
+                        executor.execute(
+                                () -> {
+                                    try {
+                                        task.run(ctx);
+                                    } catch (Throwable e) {
+                                        fail(ctx, e);
+                                    }
+                                    done.complete(null);
+                                });
+                    } catch (RejectedExecutionException e) {
+                        fail(
+                                ctx,
+                                new ApiError(
+                                        503,
+                                        "overloaded",
+                                        "the service is busy; retry shortly",
+                                        java.util.List.of(),
+                                        1));
                         done.complete(null);
-                    });
-        } catch (RejectedExecutionException e) {
-            throw new ApiError(
-                    503,
-                    "overloaded",
-                    "the service is busy; retry shortly",
-                    java.util.List.of(),
-                    1);
-        }
-        ctx.future(() -> done);
+                    }
+                    return done;
+                });
     }
 
     /** Renders {@code e} as the response of {@code ctx}. */
