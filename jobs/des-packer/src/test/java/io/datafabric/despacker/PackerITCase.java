@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class PackerITCase {
     @RegisterExtension static final PostgresDatabase MEDIA_DB = new PostgresDatabase();
     @RegisterExtension static final PostgresDatabase DOCS_DB = new PostgresDatabase();
     @RegisterExtension static final PostgresDatabase DES_DB = new PostgresDatabase();
-    @RegisterExtension static final S3ProxyServer SOURCE_BUCKET = new S3ProxyServer();
+    static final S3ProxyServer SOURCE_BUCKET = new S3ProxyServer();
 
     static final MasterFiles.Contract MEDIA =
             new MasterFiles.Contract(
@@ -87,15 +88,44 @@ class PackerITCase {
         return DesReader.open(archive().resolve(key));
     }
 
-    /** Deletes the source objects one by one before the extension empties the bucket. */
+    @BeforeAll
+    static void openSourceBucket() throws Exception {
+        SOURCE_BUCKET.open("packer-source");
+    }
+
+    /**
+     * Empties and deletes the source bucket, each request bounded in time: in this setup S3Proxy
+     * (filesystem backend) has been seen to stop answering deletes of objects the packer read, so a
+     * clean-up that cannot finish leaves the uniquely named bucket in S3Proxy's temporary directory
+     * instead of holding the build for minutes.
+     */
     @AfterAll
-    static void deleteSourceObjects() {
-        for (var o :
+    static void deleteSourceBucket() {
+        try {
+            for (var o :
+                    SOURCE_BUCKET
+                            .client()
+                            .listObjectsV2Paginator(b -> b.bucket(SOURCE_BUCKET.bucket()))
+                            .contents()) {
                 SOURCE_BUCKET
                         .client()
-                        .listObjectsV2Paginator(b -> b.bucket(SOURCE_BUCKET.bucket()))
-                        .contents()) {
-            SOURCE_BUCKET.client().deleteObject(b -> b.bucket(SOURCE_BUCKET.bucket()).key(o.key()));
+                        .deleteObject(
+                                b ->
+                                        b.bucket(SOURCE_BUCKET.bucket())
+                                                .key(o.key())
+                                                .overrideConfiguration(
+                                                        c ->
+                                                                c.apiCallTimeout(
+                                                                        java.time.Duration
+                                                                                .ofSeconds(5))));
+            }
+            SOURCE_BUCKET.close();
+        } catch (RuntimeException e) {
+            System.err.println(
+                    "PackerITCase: source bucket "
+                            + SOURCE_BUCKET.bucket()
+                            + " left in S3Proxy's temporary directory: "
+                            + e);
         }
     }
 
