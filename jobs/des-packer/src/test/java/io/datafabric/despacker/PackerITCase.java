@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datafabric.des.DesEntry;
 import io.datafabric.des.DesReader;
+import io.datafabric.des.io.S3RangeSource;
 import io.datafabric.despacker.gc.DesGcCommand;
 import io.datafabric.testing.FlinkMiniCluster;
 import io.datafabric.testing.PostgresDatabase;
@@ -21,8 +22,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,15 +36,16 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /**
  * {@code pack --config packer.yaml --bounded} end to end: two master databases with different
  * contracts (column names, status values, id types), one reading its files from S3 and one from a
- * local directory, packing into a local archive through the Flink FileSystem; two marker instances
- * and two packer subtasks.
+ * local directory, packing into an S3 archive bucket through flink-s3-fs-hadoop; two marker
+ * instances and two packer subtasks.
  */
 class PackerITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = FlinkMiniCluster.extension();
     @RegisterExtension static final PostgresDatabase MEDIA_DB = new PostgresDatabase();
     @RegisterExtension static final PostgresDatabase DOCS_DB = new PostgresDatabase();
     @RegisterExtension static final PostgresDatabase DES_DB = new PostgresDatabase();
-    @RegisterExtension static final S3ProxyServer SOURCE_BUCKET = new S3ProxyServer();
+    static final S3ProxyServer SOURCE_BUCKET = new S3ProxyServer();
+    static final S3ProxyServer ARCHIVE_BUCKET = new S3ProxyServer();
 
     static final MasterFiles.Contract MEDIA =
             new MasterFiles.Contract(
@@ -79,23 +84,68 @@ class PackerITCase {
 
     @TempDir static Path tmp;
 
-    static Path archive() {
-        return tmp.resolve("archive");
+    static String archive() {
+        return "s3://" + ARCHIVE_BUCKET.bucket();
     }
 
-    static DesReader open(String key) throws java.io.IOException {
-        return DesReader.open(archive().resolve(key));
+    static DesReader open(String key) {
+        return DesReader.builder(
+                        new S3RangeSource(ARCHIVE_BUCKET.client(), ARCHIVE_BUCKET.bucket(), key))
+                .build();
     }
 
-    /** Deletes the source objects one by one before the extension empties the bucket. */
+    @BeforeAll
+    static void openBuckets() throws Exception {
+        SOURCE_BUCKET.open("packer-source");
+        ARCHIVE_BUCKET.open("packer-archive");
+        Configuration conf = new Configuration();
+        conf.setString("s3.endpoint", ARCHIVE_BUCKET.endpoint());
+        conf.setString("s3.path.style.access", "true");
+        conf.setString("s3.access-key", ARCHIVE_BUCKET.accessKey());
+        conf.setString("s3.secret-key", ARCHIVE_BUCKET.secretKey());
+        // S3A otherwise deletes parent "directory" markers after every write with a bulk delete
+        // that S3Proxy leaves unanswered (30 s per object)
+        conf.setString("s3.directory.marker.retention", "keep");
+        FileSystem.initialize(conf, null);
+    }
+
+    /**
+     * Empties and deletes the source bucket, each request bounded in time: in this setup S3Proxy
+     * (filesystem backend) has been seen to stop answering deletes of objects the packer read, so a
+     * clean-up that cannot finish leaves the uniquely named bucket in S3Proxy's temporary directory
+     * instead of holding the build for minutes.
+     */
     @AfterAll
-    static void deleteSourceObjects() {
-        for (var o :
-                SOURCE_BUCKET
-                        .client()
-                        .listObjectsV2Paginator(b -> b.bucket(SOURCE_BUCKET.bucket()))
-                        .contents()) {
-            SOURCE_BUCKET.client().deleteObject(b -> b.bucket(SOURCE_BUCKET.bucket()).key(o.key()));
+    static void deleteBuckets() {
+        FileSystem.initialize(new Configuration(), null);
+        deleteBucket(SOURCE_BUCKET);
+        deleteBucket(ARCHIVE_BUCKET);
+    }
+
+    private static void deleteBucket(S3ProxyServer bucket) {
+        try {
+            for (var o :
+                    bucket.client()
+                            .listObjectsV2Paginator(b -> b.bucket(bucket.bucket()))
+                            .contents()) {
+                bucket.client()
+                        .deleteObject(
+                                b ->
+                                        b.bucket(bucket.bucket())
+                                                .key(o.key())
+                                                .overrideConfiguration(
+                                                        c ->
+                                                                c.apiCallTimeout(
+                                                                        java.time.Duration
+                                                                                .ofSeconds(5))));
+            }
+            bucket.close();
+        } catch (RuntimeException e) {
+            System.err.println(
+                    "PackerITCase: bucket "
+                            + bucket.bucket()
+                            + " left in S3Proxy's temporary directory: "
+                            + e);
         }
     }
 
@@ -230,10 +280,21 @@ class PackerITCase {
                 if (expected.length > 0) {
                     long off = rs.getLong(3);
                     String objectKey = rs.getString(2);
-                    byte[] all = Files.readAllBytes(archive().resolve(objectKey));
                     byte[] got =
-                            java.util.Arrays.copyOfRange(
-                                    all, (int) off, (int) off + expected.length);
+                            ARCHIVE_BUCKET
+                                    .client()
+                                    .getObjectAsBytes(
+                                            b ->
+                                                    b.bucket(ARCHIVE_BUCKET.bucket())
+                                                            .key(objectKey)
+                                                            .range(
+                                                                    "bytes="
+                                                                            + off
+                                                                            + "-"
+                                                                            + (off
+                                                                                    + expected.length
+                                                                                    - 1)))
+                                    .asByteArray();
                     assertThat(got).isEqualTo(expected);
                 }
             }
@@ -278,8 +339,8 @@ class PackerITCase {
                 } else {
                     assertThat(s[0]).as(row.id() + " " + row.path()).isEqualTo(c.packed());
                     String name = s[1];
-                    assertThat(s[2]).startsWith("file://" + archive() + "/des/");
-                    String key = s[2].substring(("file://" + archive() + "/").length());
+                    assertThat(s[2]).startsWith(archive() + "/des/");
+                    String key = s[2].substring((archive() + "/").length());
                     assertThat(Integer.parseInt(s[3]))
                             .isEqualTo(
                                     new io.datafabric.des.naming.ShardNamer(3, "").shardOf(name));
@@ -294,15 +355,15 @@ class PackerITCase {
         return packed;
     }
 
-    private List<String> archiveKeys() throws java.io.IOException {
+    private List<String> archiveKeys() {
         List<String> keys = new ArrayList<>();
-        if (Files.exists(archive())) {
-            try (java.util.stream.Stream<Path> walk = Files.walk(archive())) {
-                walk.filter(Files::isRegularFile)
-                        .map(f -> archive().relativize(f).toString())
-                        .filter(k -> k.endsWith(".des"))
-                        .sorted()
-                        .forEach(keys::add);
+        for (var o :
+                ARCHIVE_BUCKET
+                        .client()
+                        .listObjectsV2Paginator(b -> b.bucket(ARCHIVE_BUCKET.bucket()))
+                        .contents()) {
+            if (o.key().endsWith(".des")) {
+                keys.add(o.key());
             }
         }
         return keys;
@@ -328,7 +389,7 @@ class PackerITCase {
                 des:
                   jdbc: {url: "%s", user: "%s"}
                 archive:
-                  uri: "file://%s"
+                  uri: "%s"
                   prefix: des
                 packer:
                   node-id: 100

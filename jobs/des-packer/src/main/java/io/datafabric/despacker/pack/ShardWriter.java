@@ -101,6 +101,7 @@ public final class ShardWriter {
                                         FileMetadata.NONE
                                                 .withAttribute("source", ref.source())
                                                 .withAttribute("id", ref.id()));
+                        in.readToEnd();
                         packed.add(new PackedFile(ref, offset, entry.size(), entry.crc32c()));
                         added++;
                     } catch (IOException e) {
@@ -181,6 +182,18 @@ public final class ShardWriter {
             } catch (IOException e) {
                 failure = e;
                 throw e;
+            }
+        }
+
+        /**
+         * Reads the (empty) rest of a body that was read for its full length, so an HTTP response
+         * ends normally instead of being cut off: S3-compatible servers keep an object busy while a
+         * response is cut off.
+         */
+        void readToEnd() throws IOException {
+            byte[] rest = new byte[8192];
+            while (read(rest, 0, rest.length) >= 0) {
+                // a body that grew after its size was read: the extra bytes are not packed
             }
         }
 
