@@ -91,12 +91,21 @@ class PackerSavepointITCase {
                                 MASTER.queryLong(
                                                 "SELECT count(*) FROM files WHERE status = 'marked'")
                                         == count);
+        // A stop right after start can find a subtask still deploying ("not all required tasks
+        // are currently running"); the job keeps running then, so the stop is simply asked again.
         String savepoint =
-                job1.stopWithSavepoint(
-                                false,
-                                tmp.resolve("savepoints").toUri().toString(),
-                                SavepointFormatType.CANONICAL)
-                        .get();
+                await().atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions()
+                        .until(
+                                () ->
+                                        job1.stopWithSavepoint(
+                                                        false,
+                                                        tmp.resolve("savepoints")
+                                                                .toUri()
+                                                                .toString(),
+                                                        SavepointFormatType.CANONICAL)
+                                                .get(),
+                                path -> path != null);
         Map<String, String> namesAtSavepoint = names(master);
         assertThat(DES.queryLong("SELECT count(*) FROM des.files")).isZero();
 
