@@ -132,9 +132,20 @@ public interface ArchiveStore {
      */
     final class LocalStore implements ArchiveStore {
         private final Path dir;
+        private volatile Path realDir;
 
         public LocalStore(ArchiveLocation.Local location) {
             this.dir = location.dir();
+        }
+
+        /** The directory's real path, resolved once it exists (it may be created after start). */
+        private Path realDir() throws IOException {
+            Path r = realDir;
+            if (r == null) {
+                r = dir.toRealPath();
+                realDir = r;
+            }
+            return r;
         }
 
         /** The real path of the object of a key, checked to lie under the archive directory. */
@@ -150,7 +161,7 @@ public interface ArchiveStore {
             Path real;
             Path realDir;
             try {
-                realDir = dir.toRealPath();
+                realDir = realDir();
                 real = path.toRealPath();
             } catch (NoSuchFileException e) {
                 throw new ObjectMissing(key);
