@@ -1,5 +1,6 @@
 package io.datafabric.api;
 
+import io.datafabric.api.files.ArchiveLocation;
 import io.datafabric.common.config.Settings;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.des.io.S3Settings;
@@ -36,7 +37,7 @@ public record ApiConfig(
         int rateBurst,
         Optional<Tls> tls,
         S3Settings s3,
-        String desBucket,
+        ArchiveLocation archive,
         long indexCacheEntries,
         Duration indexCacheTtl,
         String redisUrl,
@@ -91,10 +92,15 @@ public record ApiConfig(
         Duration refreshTtl = settings.duration("api.jwt.refresh-ttl", Duration.ofDays(7));
 
         String adminUser =
-                env.getOrDefault(settings.string("api.admin.user-env", "DF_API_ADMIN_USER"), "");
+                settings.optional("api.admin.user")
+                        .orElseGet(
+                                () ->
+                                        env.getOrDefault(
+                                                settings.string(
+                                                        "api.admin.user-env", "DF_API_ADMIN_USER"),
+                                                ""));
         String adminPassword =
-                env.getOrDefault(
-                        settings.string("api.admin.password-env", "DF_API_ADMIN_PASSWORD"), "");
+                secret(settings, env, "api.admin.password", "DF_API_ADMIN_PASSWORD").orElse("");
 
         int maxFailures = settings.intValue("api.login.max-failures", 5, 1, 1000);
         Duration lockout = settings.duration("api.login.lockout", Duration.ofMinutes(5));
@@ -129,7 +135,18 @@ public record ApiConfig(
                                 .orElse(""),
                         settings.string("s3.region", fromEnv.region()),
                         settings.bool("s3.path-style", fromEnv.pathStyle()));
-        String bucket = settings.string("des.bucket", "des");
+        ArchiveLocation archive;
+        Optional<String> archiveUri = settings.optional("archive.uri");
+        if (archiveUri.isPresent()) {
+            try {
+                archive = ArchiveLocation.parse(archiveUri.get());
+            } catch (IllegalArgumentException e) {
+                settings.problem("archive.uri: " + e.getMessage());
+                archive = new ArchiveLocation.S3("des", "");
+            }
+        } else {
+            archive = new ArchiveLocation.S3(settings.string("des.bucket", "des"), "");
+        }
         long cacheEntries = settings.longValue("api.index-cache.entries", 200_000, 1, 100_000_000);
         Duration cacheTtl = settings.duration("api.index-cache.ttl", Duration.ofMinutes(10));
         String redisUrl = settings.string("redis.url", "");
@@ -172,7 +189,7 @@ public record ApiConfig(
                 burst,
                 tls,
                 s3,
-                bucket,
+                archive,
                 cacheEntries,
                 cacheTtl,
                 redisUrl,
@@ -232,7 +249,7 @@ public record ApiConfig(
         private int rateBurst;
         private Optional<Tls> tls;
         private S3Settings s3;
-        private String desBucket;
+        private ArchiveLocation archive;
         private long indexCacheEntries;
         private Duration indexCacheTtl;
         private String redisUrl;
@@ -262,7 +279,7 @@ public record ApiConfig(
             rateBurst = c.rateBurst;
             tls = c.tls;
             s3 = c.s3;
-            desBucket = c.desBucket;
+            archive = c.archive;
             indexCacheEntries = c.indexCacheEntries;
             indexCacheTtl = c.indexCacheTtl;
             redisUrl = c.redisUrl;
@@ -320,7 +337,12 @@ public record ApiConfig(
 
         public Builder s3(S3Settings v, String bucket) {
             s3 = v;
-            desBucket = bucket;
+            archive = new ArchiveLocation.S3(bucket, "");
+            return this;
+        }
+
+        public Builder archive(ArchiveLocation v) {
+            archive = v;
             return this;
         }
 
@@ -370,7 +392,7 @@ public record ApiConfig(
                     rateBurst,
                     tls,
                     s3,
-                    desBucket,
+                    archive,
                     indexCacheEntries,
                     indexCacheTtl,
                     redisUrl,
@@ -393,8 +415,8 @@ public record ApiConfig(
                 + jdbc
                 + ", s3="
                 + s3
-                + ", des.bucket="
-                + desBucket
+                + ", archive.uri="
+                + archive
                 + ", router="
                 + router
                 + ", tls="

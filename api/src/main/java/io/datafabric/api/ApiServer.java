@@ -13,6 +13,8 @@ import io.datafabric.api.auth.Role;
 import io.datafabric.api.auth.Tokens;
 import io.datafabric.api.auth.UserStore;
 import io.datafabric.api.catalog.CatalogRoutes;
+import io.datafabric.api.files.ArchiveLocation;
+import io.datafabric.api.files.ArchiveStore;
 import io.datafabric.api.files.FileLocator;
 import io.datafabric.api.files.FileRoutes;
 import io.datafabric.api.files.SharedIndexCache;
@@ -87,6 +89,7 @@ public final class ApiServer implements AutoCloseable {
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HikariDataSource dataSource;
     private final S3Client s3;
+    private final ArchiveStore archive;
     private final SharedIndexCache sharedCache;
     private final Work work;
     private final AuditLog audit;
@@ -100,7 +103,11 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ApiConfig config) {
         this.config = config;
         this.dataSource = new HikariDataSource(poolConfig(config));
-        this.s3 = s3Client(config);
+        this.s3 = config.archive() instanceof ArchiveLocation.S3 ? s3Client(config) : null;
+        this.archive =
+                config.archive() instanceof ArchiveLocation.S3 b
+                        ? new ArchiveStore.S3Store(s3, b)
+                        : new ArchiveStore.LocalStore((ArchiveLocation.Local) config.archive());
         this.sharedCache =
                 config.redisUrl().isEmpty()
                         ? SharedIndexCache.none()
@@ -173,8 +180,7 @@ public final class ApiServer implements AutoCloseable {
                                 config.indexCacheTtl(),
                                 sharedCache,
                                 registry),
-                        s3,
-                        config.desBucket(),
+                        archive,
                         config.router(),
                         work,
                         instanceId,
@@ -388,6 +394,12 @@ public final class ApiServer implements AutoCloseable {
             body.put("details", e.details());
         }
         body.put("requestId", ctx.attribute("rid"));
+        // A handler may have described a body before failing (GET /files sets Content-Length
+        // before the storage read): the error's own body must not be cut to that length.
+        ctx.res().setHeader("Content-Length", null);
+        if (e.status() != 416) {
+            ctx.res().setHeader("Content-Range", null);
+        }
         if (e.retryAfterSeconds() > 0) {
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
         }
@@ -467,13 +479,9 @@ public final class ApiServer implements AutoCloseable {
             checks.put("database", "database unreachable: " + e.getMessage());
             ok = false;
         }
-        try {
-            s3.headBucket(b -> b.bucket(config.desBucket()));
-            checks.put("storage", "ok");
-        } catch (RuntimeException e) {
-            checks.put("storage", "storage unreachable: " + e.getMessage());
-            ok = false;
-        }
+        String storageProblem = archive.problem();
+        checks.put("storage", storageProblem == null ? "ok" : storageProblem);
+        ok &= storageProblem == null;
         if (sharedCache instanceof SharedIndexCache.Redis redis) {
             boolean pong = redis.ping();
             checks.put("redis", pong ? "ok" : "redis unreachable");
@@ -549,7 +557,9 @@ public final class ApiServer implements AutoCloseable {
         work.shutdown(5_000);
         audit.close();
         sharedCache.close();
-        s3.close();
+        if (s3 != null) {
+            s3.close();
+        }
         dataSource.close();
     }
 }

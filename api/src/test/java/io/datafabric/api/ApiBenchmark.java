@@ -1,6 +1,7 @@
 package io.datafabric.api;
 
 import io.datafabric.api.ApiFixture.Packed;
+import io.datafabric.api.files.ArchiveLocation;
 import io.datafabric.api.http.Json;
 import io.datafabric.testing.PostgresDatabase;
 import io.datafabric.testing.S3ProxyServer;
@@ -21,10 +22,12 @@ import java.util.regex.Pattern;
 
 /**
  * bench/api: wrk against the api ({@code GET /datasets}, {@code GET /files/{name}} of 4 KiB files
- * packed in DES shards on S3Proxy) and against nginx serving the same files unpacked from a local
- * directory, at 10 and 64 connections, alternating targets, median of RUNS runs. Everything on
- * 127.0.0.1. Knobs (environment): FILES (2000), DURATION (10s), RUNS (3), CONNECTIONS (10,64),
- * DATASETS (20), SHARD_FILES (files per shard, 500), OUT (JSON path), BENCH_DIR.
+ * packed in DES shards, read from a local archive directory ({@code archive.uri: file:///...}) and
+ * from S3Proxy) and against nginx serving the same files unpacked from a local directory, at 10 and
+ * 64 connections, alternating targets, median of RUNS runs. Everything on 127.0.0.1. Knobs
+ * (environment): MODE (all | local | s3: which api file targets), FILES (2000), DURATION (10s),
+ * RUNS (3), CONNECTIONS (10,64), DATASETS (20), SHARD_FILES (files per shard, 500), OUT (JSON
+ * path), BENCH_DIR.
  */
 public final class ApiBenchmark {
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
@@ -42,6 +45,12 @@ public final class ApiBenchmark {
         int runs = Integer.parseInt(env("RUNS", "3"));
         int datasets = Integer.parseInt(env("DATASETS", "20"));
         int perShard = Integer.parseInt(env("SHARD_FILES", "500"));
+        String mode = env("MODE", "all");
+        if (!List.of("all", "local", "s3").contains(mode)) {
+            throw new IllegalArgumentException("MODE=" + mode + ": all, local or s3");
+        }
+        boolean local = !mode.equals("s3");
+        boolean viaS3 = !mode.equals("local");
         List<Integer> connections = new ArrayList<>();
         for (String c : env("CONNECTIONS", "10,64").split(",")) {
             connections.add(Integer.parseInt(c.trim()));
@@ -64,6 +73,14 @@ public final class ApiBenchmark {
                                     b.rateLimit(0, 1)
                                             .workers(64, 10_000)
                                             .bodyCache(64L << 20, 64 << 10));
+            Path archive = work.resolve("archive");
+            Files.createDirectories(archive);
+            ApiServer localServer =
+                    fx.start(
+                            b ->
+                                    b.rateLimit(0, 1)
+                                            .workers(64, 10_000)
+                                            .archive(new ArchiveLocation.Local(archive)));
             String admin = fx.adminToken(server);
             String reader = fx.tokenFor(server, "bench_reader", "reader");
             String publisher = fx.tokenFor(server, "bench_publisher", "publisher");
@@ -85,6 +102,22 @@ public final class ApiBenchmark {
                 }
             }
             Files.write(work.resolve("names.txt"), names);
+            // the local archive: the same shard objects under the same keys (as the packer writes
+            // them to archive.uri file:///...)
+            try (var c = pg.connect();
+                    var st = c.createStatement();
+                    var rs = st.executeQuery("SELECT object_key FROM des.shards")) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    Path target = archive.resolve(key);
+                    Files.createDirectories(target.getParent());
+                    Files.write(
+                            target,
+                            s3.client()
+                                    .getObjectAsBytes(b -> b.bucket(s3.bucket()).key(key))
+                                    .asByteArray());
+                }
+            }
 
             // catalog: tables in the bench database published as datasets
             fx.send(
@@ -128,11 +161,17 @@ public final class ApiBenchmark {
 
             String apiBase = fx.base(server);
             String cachedBase = fx.base(cachedServer);
+            String localBase = fx.base(localServer);
             String nginxBase = "http://127.0.0.1:" + nginxPort;
             // warm up: every file once through the api (metadata cache) and nginx
             for (int c : List.of(connections.get(0))) {
-                wrk(apiBase, "/", lua, work, reader, c, "3s");
-                wrk(cachedBase, "/", lua, work, reader, c, "3s");
+                if (viaS3) {
+                    wrk(apiBase, "/", lua, work, reader, c, "3s");
+                    wrk(cachedBase, "/", lua, work, reader, c, "3s");
+                }
+                if (local) {
+                    wrk(localBase, "/", lua, work, reader, c, "3s");
+                }
                 wrk(nginxBase, "/", lua, work, null, c, "3s");
             }
             List<String[]> locations = new ArrayList<>();
@@ -149,34 +188,50 @@ public final class ApiBenchmark {
             Map<String, Map<Integer, List<Figures>>> results = new LinkedHashMap<>();
             for (int run = 0; run < runs; run++) {
                 for (int c : connections) {
-                    add(
-                            results,
-                            "s3proxy range GET (direct)",
-                            c,
-                            direct(s3Client, s3.bucket(), locations, c, seconds(duration)));
-                    add(
-                            results,
-                            "api GET /files/{name}",
-                            c,
-                            wrk(apiBase, "/", lua, work, reader, c, duration));
+                    if (local) {
+                        add(
+                                results,
+                                "api GET /files/{name} local archive",
+                                c,
+                                wrk(localBase, "/", lua, work, reader, c, duration));
+                    }
                     add(
                             results,
                             "nginx GET /files/{name}",
                             c,
                             wrk(nginxBase, "/", lua, work, null, c, duration));
-                    add(
-                            results,
-                            "api GET /files/{name} +cache",
-                            c,
-                            wrk(cachedBase, "/", lua, work, reader, c, duration));
-                    add(
-                            results,
-                            "api GET /datasets",
-                            c,
-                            wrk(apiBase, "/datasets?limit=50", null, work, publisher, c, duration));
+                    if (viaS3) {
+                        add(
+                                results,
+                                "s3proxy range GET (direct)",
+                                c,
+                                direct(s3Client, s3.bucket(), locations, c, seconds(duration)));
+                        add(
+                                results,
+                                "api GET /files/{name}",
+                                c,
+                                wrk(apiBase, "/", lua, work, reader, c, duration));
+                        add(
+                                results,
+                                "api GET /files/{name} +cache",
+                                c,
+                                wrk(cachedBase, "/", lua, work, reader, c, duration));
+                        add(
+                                results,
+                                "api GET /datasets",
+                                c,
+                                wrk(
+                                        apiBase,
+                                        "/datasets?limit=50",
+                                        null,
+                                        work,
+                                        publisher,
+                                        c,
+                                        duration));
+                    }
                 }
             }
-            report(results, out, files, duration, runs);
+            report(results, out, files, duration, runs, mode);
         } finally {
             if (nginx != null) {
                 nginx.destroy();
@@ -218,7 +273,8 @@ public final class ApiBenchmark {
             Path out,
             int files,
             String duration,
-            int runs)
+            int runs,
+            String mode)
             throws IOException {
         Map<String, Object> project = new LinkedHashMap<>();
         Map<String, Object> peers = new LinkedHashMap<>();
@@ -277,7 +333,9 @@ public final class ApiBenchmark {
                                 System.getProperty("os.name")
                                         + " "
                                         + System.getProperty("os.version")));
-        doc.put("settings", Map.of("files", files, "duration", duration, "runs", runs));
+        doc.put(
+                "settings",
+                Map.of("files", files, "duration", duration, "runs", runs, "mode", mode));
         Files.writeString(
                 out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
         System.out.println("results: " + out);

@@ -3,6 +3,7 @@ package io.datafabric.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.datafabric.api.files.ArchiveLocation;
 import io.datafabric.common.config.ConfigException;
 import io.datafabric.common.config.Settings;
 import java.util.Map;
@@ -90,5 +91,80 @@ class ApiConfigTest {
                                 assertThat(((ConfigException) e).problems())
                                         .hasSize(4)
                                         .anyMatch(p -> p.contains("api.jwt.secret")));
+    }
+
+    private static ApiConfig config(Map<String, String> values, Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(values);
+        all.put("jdbc.url", "jdbc:postgresql://127.0.0.1/x");
+        Map<String, String> e = new java.util.HashMap<>(env);
+        e.putIfAbsent("DF_API_JWT_SECRET", "x".repeat(32));
+        return ApiConfig.from(Settings.of(all), e);
+    }
+
+    @Test
+    void archiveUriIsTheArchiveAndDesBucketTheOlderForm() {
+        assertThat(config(Map.of(), Map.of()).archive())
+                .isEqualTo(new ArchiveLocation.S3("des", ""));
+        assertThat(config(Map.of("des.bucket", "old"), Map.of()).archive())
+                .isEqualTo(new ArchiveLocation.S3("old", ""));
+        assertThat(config(Map.of("archive.uri", "s3://archive-bucket/a/b/"), Map.of()).archive())
+                .isEqualTo(new ArchiveLocation.S3("archive-bucket", "a/b"));
+        assertThat(config(Map.of("archive.uri", "file:///data/des-archive/"), Map.of()).archive())
+                .isEqualTo(new ArchiveLocation.Local(java.nio.file.Path.of("/data/des-archive")));
+        assertThat(config(Map.of("archive.uri", "file:/data/x"), Map.of()).archive())
+                .isEqualTo(new ArchiveLocation.Local(java.nio.file.Path.of("/data/x")));
+        for (String bad :
+                java.util.List.of(
+                        "http://x/y", "file://host/dir", "s3://B_ad", "s3://ok-bucket/a/../b")) {
+            assertThatThrownBy(() -> config(Map.of("archive.uri", bad), Map.of()))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("archive.uri");
+        }
+    }
+
+    @Test
+    void objectKeysThatLeaveTheArchiveAreRecognised() {
+        assertThat(ArchiveLocation.keyProblem("des/media/shard-00001/000000000001.des")).isNull();
+        for (String bad :
+                java.util.List.of(
+                        "",
+                        "/etc/passwd",
+                        "../x",
+                        "a/../../x",
+                        "a//b",
+                        "./a",
+                        "a\\..\\b",
+                        "a/\u0000b",
+                        "a/..")) {
+            assertThat(ArchiveLocation.keyProblem(bad)).as(bad).isNotNull();
+        }
+    }
+
+    @Test
+    void theFirstAdminCanComeFromConfigurationAndAFile(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path pw = dir.resolve("admin-password");
+        java.nio.file.Files.writeString(pw, "admin-password-123\n");
+        ApiConfig cfg =
+                config(
+                        Map.of(
+                                "api.admin.user",
+                                "demo-admin",
+                                "api.admin.password-file",
+                                pw.toString()),
+                        Map.of("DF_API_ADMIN_USER", "ignored", "DF_API_ADMIN_PASSWORD", "ignored"));
+        assertThat(cfg.adminUser()).isEqualTo("demo-admin");
+        assertThat(cfg.adminPassword()).isEqualTo("admin-password-123");
+        ApiConfig fromEnv =
+                config(
+                        Map.of(),
+                        Map.of(
+                                "DF_API_ADMIN_USER",
+                                "env-admin",
+                                "DF_API_ADMIN_PASSWORD",
+                                "pw-from-env-1"));
+        assertThat(fromEnv.adminUser()).isEqualTo("env-admin");
+        assertThat(fromEnv.adminPassword()).isEqualTo("pw-from-env-1");
     }
 }

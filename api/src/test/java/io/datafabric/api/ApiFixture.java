@@ -10,6 +10,7 @@ import io.datafabric.des.DesWriter;
 import io.datafabric.des.FileMetadata;
 import io.datafabric.des.ShardSummary;
 import io.datafabric.des.format.Checksums;
+import io.datafabric.des.io.ObjectSink;
 import io.datafabric.des.io.S3ObjectSink;
 import io.datafabric.des.io.S3Settings;
 import io.datafabric.testing.PostgresDatabase;
@@ -179,46 +180,8 @@ final class ApiFixture implements AutoCloseable {
     /** Writes one shard with these files to the bucket and records them in des.shards/des.files. */
     String pack(List<Packed> files) throws Exception {
         String key = "des/test/" + String.format("%012d", shardSeq++) + ".des";
-        S3ObjectSink sink = new S3ObjectSink(s3.client(), s3.bucket(), "");
-        List<long[]> offsets = new ArrayList<>();
-        List<DesEntry> entries = new ArrayList<>();
-        ShardSummary summary;
-        try (DesWriter writer = DesWriter.builder(sink, key).build()) {
-            for (Packed f : files) {
-                long at = writer.position();
-                entries.add(writer.add(f.name(), f.body(), FileMetadata.of(f.contentType())));
-                offsets.add(new long[] {at, f.body().length});
-            }
-            summary = writer.finish();
-        }
-        try (Connection c = pg.connect()) {
-            try (PreparedStatement ps =
-                    c.prepareStatement(
-                            "INSERT INTO des.shards (object_key, shard_id, seq, size, files,"
-                                    + " checksum, status) VALUES (?, 0, ?, ?, ?, 'x',"
-                                    + " 'complete')")) {
-                ps.setString(1, key);
-                ps.setLong(2, shardSeq);
-                ps.setLong(3, summary.objectLength());
-                ps.setInt(4, files.size());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps =
-                    c.prepareStatement(
-                            "INSERT INTO des.files (name, object_key, \"offset\", length, checksum,"
-                                    + " content_type, source) VALUES (?, ?, ?, ?, ?, ?, 'test')")) {
-                for (int i = 0; i < files.size(); i++) {
-                    ps.setString(1, files.get(i).name());
-                    ps.setString(2, key);
-                    ps.setLong(3, offsets.get(i)[0]);
-                    ps.setLong(4, offsets.get(i)[1]);
-                    ps.setString(5, Checksums.hex(entries.get(i).crc32c()));
-                    ps.setString(6, files.get(i).contentType());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
+        List<long[]> offsets =
+                packInto(new S3ObjectSink(s3.client(), s3.bucket(), ""), key, key, files);
         // The offsets recorded must point at the bodies: check one range read per file.
         for (int i = 0; i < files.size(); i++) {
             long[] o = offsets.get(i);
@@ -239,6 +202,56 @@ final class ApiFixture implements AutoCloseable {
             }
         }
         return key;
+    }
+
+    /**
+     * Writes one shard with these files as {@code objectName} of the sink and records them in
+     * des.shards/des.files under {@code key} (the key relative to the archive root, as the packer
+     * records it). Returns each file's offset and length.
+     */
+    List<long[]> packInto(ObjectSink sink, String objectName, String key, List<Packed> files)
+            throws Exception {
+        int seq = shardSeq++;
+        List<long[]> offsets = new ArrayList<>();
+        List<DesEntry> entries = new ArrayList<>();
+        ShardSummary summary;
+        try (DesWriter writer = DesWriter.builder(sink, objectName).build()) {
+            for (Packed f : files) {
+                long at = writer.position();
+                entries.add(writer.add(f.name(), f.body(), FileMetadata.of(f.contentType())));
+                offsets.add(new long[] {at, f.body().length});
+            }
+            summary = writer.finish();
+        }
+        try (Connection c = pg.connect()) {
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "INSERT INTO des.shards (object_key, shard_id, seq, size, files,"
+                                    + " checksum, status, source) VALUES (?, 0, ?, ?, ?, 'x',"
+                                    + " 'complete', 'test')")) {
+                ps.setString(1, key);
+                ps.setLong(2, seq);
+                ps.setLong(3, summary.objectLength());
+                ps.setInt(4, files.size());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "INSERT INTO des.files (name, object_key, \"offset\", length, checksum,"
+                                    + " content_type, source) VALUES (?, ?, ?, ?, ?, ?, 'test')")) {
+                for (int i = 0; i < files.size(); i++) {
+                    ps.setString(1, files.get(i).name());
+                    ps.setString(2, key);
+                    ps.setLong(3, offsets.get(i)[0]);
+                    ps.setLong(4, offsets.get(i)[1]);
+                    ps.setString(5, Checksums.hex(entries.get(i).crc32c()));
+                    ps.setString(6, files.get(i).contentType());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        return offsets;
     }
 
     @Override

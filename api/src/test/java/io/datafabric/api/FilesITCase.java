@@ -3,6 +3,8 @@ package io.datafabric.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datafabric.api.ApiFixture.Packed;
+import io.datafabric.api.files.ArchiveLocation;
+import io.datafabric.des.io.S3ObjectSink;
 import io.datafabric.testing.PostgresDatabase;
 import io.datafabric.testing.S3ProxyServer;
 import java.net.URI;
@@ -290,5 +292,29 @@ class FilesITCase {
         try (var socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** {@code archive.uri: s3://bucket/path}: keys are relative to the path. */
+    @Test
+    void anS3ArchiveWithAPathReadsKeysUnderIt() throws Exception {
+        Packed f =
+                new Packed(
+                        "prefixed/one.txt",
+                        "under a prefix".getBytes(StandardCharsets.UTF_8),
+                        "text/plain");
+        String key = "des/docs/shard-00001/000000000001.des";
+        fx.packInto(
+                new S3ObjectSink(S3.client(), S3.bucket(), ""), "arch/v1/" + key, key, List.of(f));
+        ApiServer s3Server =
+                fx.start(
+                        b -> b.archive(ArchiveLocation.parse("s3://" + S3.bucket() + "/arch/v1/")));
+        HttpResponse<byte[]> r = fetch(s3Server, "GET", f.name(), Map.of());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(f.body());
+        assertThat(fx.get(s3Server, "/health/ready", null).statusCode()).isEqualTo(200);
+        LocalArchiveITCase.insertFile(PG, "prefixed/evil.bin", "../" + key, 0, 3);
+        HttpResponse<byte[]> evil = fetch(s3Server, "GET", "prefixed/evil.bin", Map.of());
+        assertThat(evil.statusCode()).isEqualTo(502);
+        assertThat(new String(evil.body(), StandardCharsets.UTF_8)).contains("bad_object_key");
     }
 }

@@ -26,19 +26,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * {@code GET} and {@code HEAD /files/{name}}: the router and the retriever. The name's router shard
  * ({@link ShardOwnership#shardOf}) decides which instance serves it; another instance's shards are
  * forwarded to it (with the caller's token, Range and request id), so exactly one instance reads a
  * given file. The owner finds the file's location through the cached DES metadata ({@link
- * FileLocator}) and reads its bytes with one S3 range GET.
+ * FileLocator}) and reads its bytes with one range read of the archive ({@link ArchiveStore}: S3
+ * range GET or a positional read of a local file).
  */
 public final class FileRoutes {
     /** Set on forwarded requests; a forwarded request is never forwarded again. */
@@ -56,8 +51,7 @@ public final class FileRoutes {
                     "X-DataFabric-Served-By");
 
     private final FileLocator locator;
-    private final S3Client s3;
-    private final String bucket;
+    private final ArchiveStore archive;
     private final ShardOwnership router;
     private final Work work;
     private final HttpClient http;
@@ -71,8 +65,7 @@ public final class FileRoutes {
 
     public FileRoutes(
             FileLocator locator,
-            S3Client s3,
-            String bucket,
+            ArchiveStore archive,
             ShardOwnership router,
             Work work,
             String self,
@@ -80,8 +73,7 @@ public final class FileRoutes {
             int bodyCacheMaxFile,
             MeterRegistry registry) {
         this.locator = locator;
-        this.s3 = s3;
-        this.bucket = bucket;
+        this.archive = archive;
         this.router = router;
         this.work = work;
         this.self = self;
@@ -319,24 +311,13 @@ public final class FileRoutes {
         return body;
     }
 
-    /** One range GET of a whole small body; a vanished object is looked up again once. */
+    /** One range read of a whole small body; a vanished object is looked up again once. */
     private byte[] fetch(FileLocation loc, FileLocation first) throws Exception {
-        long from = loc.offset();
-        String range = "bytes=" + from + "-" + (from + loc.length() - 1);
         try {
             storageReads.increment();
-            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(loc.objectKey()).range(range))
-                    .asByteArray();
-        } catch (NoSuchKeyException e) {
+            return archive.read(loc.objectKey(), loc.offset(), (int) loc.length());
+        } catch (ArchiveStore.ObjectMissing e) {
             return refetch(loc, first);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return refetch(loc, first);
-            }
-            throw new ApiError(
-                    502,
-                    "storage_error",
-                    "object storage answered " + e.statusCode() + " for " + loc.objectKey());
         }
     }
 
@@ -358,36 +339,21 @@ public final class FileRoutes {
                         + loc.objectKey()
                         + " of '"
                         + loc.name()
-                        + "' is missing from object storage");
+                        + "' is missing from the archive");
     }
 
     private void read(Context ctx, FileLocation loc, long start, long length, boolean retry)
             throws Exception {
         long from = loc.offset() + start;
-        String range = "bytes=" + from + "-" + (from + length - 1);
         storageReads.increment();
         try {
             if (length <= BUFFER_LIMIT) {
-                ResponseBytes<GetObjectResponse> body =
-                        s3.getObjectAsBytes(
-                                b -> b.bucket(bucket).key(loc.objectKey()).range(range));
-                ctx.result(body.asByteArrayUnsafe());
+                ctx.result(archive.read(loc.objectKey(), from, (int) length));
             } else {
-                ResponseInputStream<GetObjectResponse> body =
-                        s3.getObject(b -> b.bucket(bucket).key(loc.objectKey()).range(range));
-                ctx.result(body);
+                ctx.result(archive.stream(loc.objectKey(), from, length));
             }
-        } catch (NoSuchKeyException e) {
+        } catch (ArchiveStore.ObjectMissing e) {
             missing(ctx, loc, start, length, retry);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                missing(ctx, loc, start, length, retry);
-                return;
-            }
-            throw new ApiError(
-                    502,
-                    "storage_error",
-                    "object storage answered " + e.statusCode() + " for " + loc.objectKey());
         }
     }
 
@@ -412,6 +378,6 @@ public final class FileRoutes {
                         + loc.objectKey()
                         + " of '"
                         + loc.name()
-                        + "' is missing from object storage");
+                        + "' is missing from the archive");
     }
 }
