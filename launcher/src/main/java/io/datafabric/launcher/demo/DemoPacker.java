@@ -110,6 +110,24 @@ final class DemoPacker {
         }
     }
 
+    /** A packed sample file: where its original lies and its DES name. */
+    record Sample(Path original, String desName) {}
+
+    /** One packed sample file, or null while none is packed. */
+    Sample packedSample() throws SQLException {
+        try (Connection c = db.connect();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT path, des_name FROM media.files WHERE status = 'packed'"
+                                        + " AND size > 0 ORDER BY id LIMIT 1")) {
+            return rs.next()
+                    ? new Sample(
+                            Path.of(rs.getString(1).substring("file://".length())), rs.getString(2))
+                    : null;
+        }
+    }
+
     /** Null when every sample row is packed and its archived body equals the original. */
     String allPackedAndEqual() throws SQLException, IOException {
         int packed = 0;

@@ -52,6 +52,7 @@ final class DemoParts implements AutoCloseable {
     private final AtomicInteger ordersWritten = new AtomicInteger();
     private final ExpectedTotals expected = new ExpectedTotals();
     private final DemoPacker packer;
+    private final DemoApi api;
 
     DemoParts(
             Path root,
@@ -69,6 +70,7 @@ final class DemoParts implements AutoCloseable {
         this.launcher = launcher;
         this.checkMode = checkMode;
         this.packer = new DemoPacker(root.resolve("packer"), db, launcher);
+        this.api = new DemoApi(root.resolve("api"), db, apiPort, packer.archive(), launcher);
     }
 
     void startAll(DemoCommand.Progress progress) throws Exception {
@@ -83,6 +85,11 @@ final class DemoParts implements AutoCloseable {
         progress.step("packer: sample files registered in a master table, and the packer job");
         packer.start();
         progress.done(packer.archive().toString());
+
+        progress.step("api: starting on port " + apiPort + " with a demo admin");
+        api.start();
+        api.awaitReady(Duration.ofSeconds(120));
+        progress.done(api.url());
     }
 
     // ---------------------------------------------------------------- usage
@@ -280,6 +287,14 @@ final class DemoParts implements AutoCloseable {
         out.println("  Flink dashboard   " + cluster.url());
         out.println("  PostgreSQL        " + db.jdbcUrl() + "   (" + psql + ")");
         out.println("  usage input       " + usageInput() + "  (a new batch every 20 s)");
+        out.println(
+                "  api               "
+                        + api.url()
+                        + "   (user "
+                        + DemoApi.ADMIN
+                        + ", password "
+                        + api.adminPassword()
+                        + ")");
         out.println("  working dir       " + root);
         out.println();
         out.println("Try:");
@@ -305,6 +320,30 @@ final class DemoParts implements AutoCloseable {
                         + " media.files LIMIT 5'");
         out.println("  bin/datafabric des ls " + packer.archive() + "/...   # a shard object");
         out.println("  curl -s " + cluster.url() + "/jobs/overview");
+        DemoPacker.Sample sample = firstPackedSample(Duration.ofSeconds(30));
+        for (String curl :
+                api.curlCommands(sample == null ? "<des_name from des.files>" : sample.desName())) {
+            out.println("  " + curl);
+        }
+    }
+
+    /** The first packed sample file, waiting for the packer's first shard; null if none yet. */
+    private DemoPacker.Sample firstPackedSample(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                DemoPacker.Sample sample = packer.packedSample();
+                if (sample != null || System.nanoTime() > deadline) {
+                    return sample;
+                }
+                TimeUnit.MILLISECONDS.sleep(500);
+            } catch (SQLException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     /** Waits for each part's result; returns what failed (empty when everything is right). */
@@ -317,7 +356,15 @@ final class DemoParts implements AutoCloseable {
                                 "replication copy equals the slice", this::replicationMatches),
                         new DemoCheck(
                                 "every sample file packed, bytes equal in the archive",
-                                packer::allPackedAndEqual));
+                                packer::allPackedAndEqual),
+                        new DemoCheck(
+                                "api: login, /usage/top, /datasets and /files/{name} answer right",
+                                () -> {
+                                    DemoPacker.Sample sample = packer.packedSample();
+                                    return sample == null
+                                            ? "no packed file yet"
+                                            : api.serves(sample.original(), sample.desName());
+                                }));
         List<String> failures = new ArrayList<>();
         for (DemoCheck c : checks) {
             String result = c.await(deadline);
