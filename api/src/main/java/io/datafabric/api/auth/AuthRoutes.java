@@ -85,16 +85,17 @@ public final class AuthRoutes {
         if (username == null || username.isBlank() || password == null || password.isEmpty()) {
             if (!users.anyAdmin()) {
                 LOG.warn(
-                        "no admin user exists and DF_API_ADMIN_USER / DF_API_ADMIN_PASSWORD are not"
-                                + " set: nobody can log in until they are");
+                        "no admin user exists and no first admin is configured (api.admin.user or"
+                                + " DF_API_ADMIN_USER, and api.admin.password-file or"
+                                + " DF_API_ADMIN_PASSWORD): nobody can log in until one is");
             }
             return;
         }
-        Names.user("DF_API_ADMIN_USER", username);
+        Names.user("api.admin.user", username);
         checkPassword(password);
         if (!users.anyAdmin()) {
             users.create(username, passwords.hash(password), EnumSet.of(Role.ADMIN));
-            LOG.info("created the first admin user '{}' from the environment", username);
+            LOG.info("created the first admin user '{}' from the configuration", username);
         }
     }
 
