@@ -1,6 +1,7 @@
 package io.datafabric.api;
 
 import io.datafabric.api.files.ArchiveLocation;
+import io.datafabric.api.files.ShardOwnership;
 import io.datafabric.common.config.Settings;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.des.io.S3Settings;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.datafabric.api.files.ShardOwnership;
 import io.datafabric.api.http.RouteTable;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.testing.PostgresDatabase;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datafabric.api.ApiFixture.Packed;
 import io.datafabric.api.files.ArchiveLocation;
+import io.datafabric.api.files.ShardOwnership;
 import io.datafabric.des.io.S3ObjectSink;
 import io.datafabric.testing.PostgresDatabase;
 import io.datafabric.testing.S3ProxyServer;

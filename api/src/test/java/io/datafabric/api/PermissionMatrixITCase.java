@@ -2,8 +2,8 @@ package io.datafabric.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datafabric.api.auth.Role;
 import io.datafabric.api.http.RouteTable;
+import io.datafabric.api.role.Role;
 import io.datafabric.testing.PostgresDatabase;
 import io.datafabric.testing.S3ProxyServer;
 import java.net.http.HttpResponse;

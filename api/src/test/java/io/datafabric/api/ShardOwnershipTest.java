@@ -2,6 +2,7 @@ package io.datafabric.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.datafabric.api.files.ShardOwnership;
 import io.datafabric.des.naming.ShardNamer;
 import java.util.ArrayList;
 import java.util.List;

@@ -27,6 +27,6 @@ final class Commands {
                 new PackCommand(),
                 new ApiCommand(),
                 new ServicesCheckCommand(),
-                new DemoCommand());
+                new DemoCommand(DataFabricCli::commandLine));
     }
 }

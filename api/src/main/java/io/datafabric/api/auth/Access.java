@@ -1,6 +1,7 @@
 package io.datafabric.api.auth;
 
 import io.datafabric.api.http.ApiError;
+import io.datafabric.api.role.Role;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.util.Set;

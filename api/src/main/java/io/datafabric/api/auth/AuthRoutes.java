@@ -7,6 +7,7 @@ import io.datafabric.api.http.Json;
 import io.datafabric.api.http.Names;
 import io.datafabric.api.http.RouteTable;
 import io.datafabric.api.http.Work;
+import io.datafabric.api.role.Role;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.time.Clock;

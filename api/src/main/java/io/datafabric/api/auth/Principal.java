@@ -1,5 +1,6 @@
 package io.datafabric.api.auth;
 
+import io.datafabric.api.role.Role;
 import java.util.Set;
 
 /** The caller of a request, from a verified access token. */

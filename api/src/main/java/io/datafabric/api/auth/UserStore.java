@@ -1,5 +1,6 @@
 package io.datafabric.api.auth;
 
+import io.datafabric.api.role.Role;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,12 +2,11 @@ package io.datafabric.api.files;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.datafabric.api.ShardOwnership;
-import io.datafabric.api.auth.Role;
 import io.datafabric.api.http.ApiError;
 import io.datafabric.api.http.Names;
 import io.datafabric.api.http.RouteTable;
 import io.datafabric.api.http.Work;
+import io.datafabric.api.role.Role;
 import io.datafabric.des.format.EntryNames;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

@@ -1,6 +1,6 @@
 package io.datafabric.api.http;
 
-import io.datafabric.api.auth.Role;
+import io.datafabric.api.role.Role;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;

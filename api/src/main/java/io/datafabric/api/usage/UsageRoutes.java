@@ -1,10 +1,10 @@
 package io.datafabric.api.usage;
 
-import io.datafabric.api.auth.Role;
 import io.datafabric.api.http.ApiError;
 import io.datafabric.api.http.Names;
 import io.datafabric.api.http.RouteTable;
 import io.datafabric.api.http.Work;
+import io.datafabric.api.role.Role;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.sql.Connection;

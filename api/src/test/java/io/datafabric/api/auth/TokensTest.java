@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datafabric.api.http.ApiError;
+import io.datafabric.api.role.Role;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package io.datafabric.launcher.demo;
 
-import io.datafabric.launcher.DataFabricCli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -13,6 +12,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,9 +69,18 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Seconds --check waits for the results (default ${DEFAULT-VALUE}).")
     int checkTimeoutSeconds;
 
+    private final Supplier<CommandLine> suite;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final List<Thread> jobs = new ArrayList<>();
     private volatile boolean stopping;
+
+    /**
+     * @param suite a fresh command line of the whole suite ({@code bin/datafabric}), through which
+     *     every part is started
+     */
+    public DemoCommand(Supplier<CommandLine> suite) {
+        this.suite = suite;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -126,7 +136,16 @@ public final class DemoCommand implements Callable<Integer> {
         progress.done(cluster.url());
 
         String rabbit = rabbitMqUri();
-        DemoParts parts = new DemoParts(root, db, cluster, apiPort, rabbit, this::launch, check);
+        DemoParts parts =
+                new DemoParts(
+                        root,
+                        db,
+                        cluster,
+                        apiPort,
+                        rabbit,
+                        this::launch,
+                        args -> suite.get().execute(args.toArray(String[]::new)),
+                        check);
         resources.push(parts);
         if (rabbit == null) {
             progress.note(
@@ -143,9 +162,7 @@ public final class DemoCommand implements Callable<Integer> {
         Thread t =
                 new Thread(
                         () -> {
-                            int code =
-                                    DataFabricCli.commandLine()
-                                            .execute(args.toArray(String[]::new));
+                            int code = suite.get().execute(args.toArray(String[]::new));
                             if (!stopping && code != 0) {
                                 System.err.println(
                                         "demo: '" + name + "' stopped with exit code " + code);
@@ -193,6 +210,12 @@ public final class DemoCommand implements Callable<Integer> {
     @FunctionalInterface
     interface Launcher {
         void launch(String name, List<String> args);
+    }
+
+    /** Runs one of the suite's commands to its end in the calling thread; returns its exit code. */
+    @FunctionalInterface
+    interface Runner {
+        int run(List<String> args);
     }
 
     /** Start-up progress, one line per step with its duration. */

@@ -40,6 +40,7 @@ final class DemoParts implements AutoCloseable {
     private final int apiPort;
     private final String rabbitUri;
     private final DemoCommand.Launcher launcher;
+    private final DemoCommand.Runner runner;
     private final boolean checkMode;
     private final ScheduledExecutorService background =
             Executors.newSingleThreadScheduledExecutor(
@@ -61,6 +62,7 @@ final class DemoParts implements AutoCloseable {
             int apiPort,
             String rabbitUri,
             DemoCommand.Launcher launcher,
+            DemoCommand.Runner runner,
             boolean checkMode) {
         this.root = root;
         this.db = db;
@@ -68,6 +70,7 @@ final class DemoParts implements AutoCloseable {
         this.apiPort = apiPort;
         this.rabbitUri = rabbitUri;
         this.launcher = launcher;
+        this.runner = runner;
         this.checkMode = checkMode;
         this.packer = new DemoPacker(root.resolve("packer"), db, launcher);
         this.api = new DemoApi(root.resolve("api"), db, apiPort, packer.archive(), launcher);
@@ -141,8 +144,8 @@ final class DemoParts implements AutoCloseable {
         int batch = batches.incrementAndGet();
         Path staging = root.resolve("usage").resolve("staging").resolve("batch-" + batch);
         int code =
-                io.datafabric.launcher.DataFabricCli.commandLine()
-                        .execute(
+                runner.run(
+                        List.of(
                                 "generate-usage",
                                 "--dir",
                                 staging.toString(),
@@ -153,7 +156,7 @@ final class DemoParts implements AutoCloseable {
                                 "--consumers",
                                 "500",
                                 "--seed",
-                                Integer.toString(batch));
+                                Integer.toString(batch)));
         if (code != 0) {
             throw new IOException("generate-usage failed with exit code " + code);
         }
@@ -269,10 +272,8 @@ final class DemoParts implements AutoCloseable {
     }
 
     /** Runs a command to its end in this thread; a failure stops the demo's start-up. */
-    private static void runToEnd(String what, List<String> args) throws IOException {
-        int code =
-                io.datafabric.launcher.DataFabricCli.commandLine()
-                        .execute(args.toArray(String[]::new));
+    private void runToEnd(String what, List<String> args) throws IOException {
+        int code = runner.run(args);
         if (code != 0) {
             throw new IOException("'" + what + "' failed with exit code " + code);
         }

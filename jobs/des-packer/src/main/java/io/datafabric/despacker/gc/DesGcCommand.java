@@ -5,7 +5,7 @@ import io.datafabric.common.config.ConfigLoader;
 import io.datafabric.common.config.Settings;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.common.jdbc.Migrations;
-import io.datafabric.despacker.commit.DesMetadata;
+import io.datafabric.despacker.metadata.DesMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

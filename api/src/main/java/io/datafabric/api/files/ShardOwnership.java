@@ -1,4 +1,4 @@
-package io.datafabric.api;
+package io.datafabric.api.files;
 
 import io.datafabric.des.naming.ShardNamer;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.datafabric.api.auth;
+package io.datafabric.api.role;
 
 import io.javalin.security.RouteRole;
 import java.util.Locale;
