@@ -3,6 +3,7 @@ package io.datafabric.des;
 import io.datafabric.des.cache.IndexCache;
 import io.datafabric.des.format.Checksums;
 import io.datafabric.des.format.DesFormat;
+import io.datafabric.des.format.DesFormatException;
 import io.datafabric.des.format.Footer;
 import io.datafabric.des.format.Header;
 import io.datafabric.des.format.IndexSlot;
@@ -206,7 +207,7 @@ public final class DesReader implements Closeable {
             public DesEntry get(int i) {
                 Objects.checkIndex(i, index.entryCount());
                 try {
-                    return index.entry(i);
+                    return entry(index, i);
                 } catch (DesFormatException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -219,6 +220,11 @@ public final class DesReader implements Closeable {
         };
     }
 
+    private static DesEntry entry(ShardIndex index, int i) throws DesFormatException {
+        IndexSlot s = index.slot(i);
+        return new DesEntry(index.name(i), s.size(), s.crc32c(), s.bigFile());
+    }
+
     private int find(ShardIndex index, String name) {
         return index.find(name.getBytes(StandardCharsets.UTF_8));
     }
@@ -227,7 +233,7 @@ public final class DesReader implements Closeable {
     public Optional<DesEntry> entry(String name) throws IOException {
         ShardIndex index = index();
         int slot = find(index, name);
-        return slot < 0 ? Optional.empty() : Optional.of(index.entry(slot));
+        return slot < 0 ? Optional.empty() : Optional.of(entry(index, slot));
     }
 
     /** INDEX entry and META record of a file; no request once the index is cached. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datafabric.des.format.DesFormat;
+import io.datafabric.des.format.DesFormatException;
 import io.datafabric.des.io.FileRangeSource;
 import io.datafabric.des.io.LocalDirectorySink;
 import java.io.ByteArrayInputStream;

@@ -1,12 +1,12 @@
 package io.datafabric.des.cli;
 
 import io.datafabric.des.DesEntry;
-import io.datafabric.des.DesFormatException;
 import io.datafabric.des.DesReader;
 import io.datafabric.des.DesWriter;
 import io.datafabric.des.FileMetadata;
 import io.datafabric.des.ShardSummary;
 import io.datafabric.des.VerifyReport;
+import io.datafabric.des.format.DesFormatException;
 import io.datafabric.des.format.EntryNames;
 import io.datafabric.des.io.FileRangeSource;
 import io.datafabric.des.io.LocalDirectorySink;

@@ -1,6 +1,5 @@
 package io.datafabric.des.format;
 
-import io.datafabric.des.DesFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;

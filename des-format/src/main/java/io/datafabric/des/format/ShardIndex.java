@@ -1,7 +1,5 @@
 package io.datafabric.des.format;
 
-import io.datafabric.des.DesEntry;
-import io.datafabric.des.DesFormatException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -183,11 +181,6 @@ public final class ShardIndex {
         } catch (EntryNames.InvalidNameException e) {
             throw slotError(i, "invalid name: " + e.getMessage());
         }
-    }
-
-    public DesEntry entry(int i) throws DesFormatException {
-        IndexSlot s = slot(i);
-        return new DesEntry(name(i), s.size(), s.crc32c(), s.bigFile());
     }
 
     /**

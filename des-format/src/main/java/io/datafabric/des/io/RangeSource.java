@@ -19,7 +19,8 @@ public interface RangeSource extends Closeable {
     /**
      * Reads exactly {@code length} bytes at {@code offset}.
      *
-     * @throws io.datafabric.des.DesFormatException when the object ends before the range does
+     * @throws io.datafabric.des.format.DesFormatException when the object ends before the range
+     *     does
      */
     byte[] read(long offset, int length) throws IOException;
 

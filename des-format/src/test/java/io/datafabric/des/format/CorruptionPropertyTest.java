@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datafabric.des.DesEntry;
-import io.datafabric.des.DesFormatException;
 import io.datafabric.des.DesReader;
 import io.datafabric.des.TestShards;
 import io.datafabric.des.io.ByteArrayRangeSource;

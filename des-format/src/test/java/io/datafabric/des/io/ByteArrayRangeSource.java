@@ -1,6 +1,6 @@
 package io.datafabric.des.io;
 
-import io.datafabric.des.DesFormatException;
+import io.datafabric.des.format.DesFormatException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.Arrays;

@@ -26,5 +26,9 @@ class ArchitectureTest {
     static final ArchRule librariesImportNoJobOrService =
             DependencyRules.LIBRARIES_IMPORT_NO_JOB_OR_SERVICE;
 
+    @ArchTest
+    static final ArchRule desFormatSubpackagesDoNotImportTop =
+            DependencyRules.DES_FORMAT_SUBPACKAGES_DO_NOT_IMPORT_TOP;
+
     @ArchTest static final ArchRule noPackageCycles = DependencyRules.NO_PACKAGE_CYCLES;
 }

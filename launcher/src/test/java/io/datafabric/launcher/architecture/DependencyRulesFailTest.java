@@ -69,6 +69,14 @@ class DependencyRulesFailTest {
     }
 
     @Test
+    void aDesFormatSubpackageImportingTheTopPackageIsCaught() {
+        assertViolated(
+                DependencyRules.DES_FORMAT_SUBPACKAGES_DO_NOT_IMPORT_TOP,
+                fixtures("io.datafabric.des.archfixture"),
+                "io.datafabric.des.DesReader");
+    }
+
+    @Test
     void aPackageCycleIsCaught() {
         assertViolated(
                 DependencyRules.NO_PACKAGE_CYCLES,

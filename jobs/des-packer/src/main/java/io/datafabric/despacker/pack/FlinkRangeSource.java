@@ -1,6 +1,6 @@
 package io.datafabric.despacker.pack;
 
-import io.datafabric.des.DesFormatException;
+import io.datafabric.des.format.DesFormatException;
 import io.datafabric.des.io.RangeSource;
 import java.io.IOException;
 import org.apache.flink.core.fs.FSDataInputStream;

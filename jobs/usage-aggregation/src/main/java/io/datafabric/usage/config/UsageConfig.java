@@ -4,7 +4,6 @@ import io.datafabric.common.config.Settings;
 import io.datafabric.common.jdbc.JdbcSettings;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -96,8 +95,8 @@ public record UsageConfig(
         Duration scan = positive(s, SCAN_INTERVAL, Duration.ofSeconds(10));
         Duration checkpoint = positive(s, CHECKPOINT_INTERVAL, Duration.ofSeconds(10));
         String checkpointDir = s.optional(CHECKPOINT_DIR).orElse(null);
-        long split = bytes(s, SPLIT_SIZE, 64L << 20, 1L << 20);
-        long chunk = bytes(s, CHUNK_SIZE, 64L << 20, 64L << 10);
+        long split = s.bytes(SPLIT_SIZE, 64L << 20, 1L << 20);
+        long chunk = s.bytes(CHUNK_SIZE, 64L << 20, 64L << 10);
         int entries = s.intValue(PREAGGREGATE_MAX_ENTRIES, 262_144, 1, 1 << 26);
         Duration period = positive(s, PERIOD, Duration.ofHours(1));
         if (period.toMillis() % 1000 != 0) {
@@ -190,38 +189,5 @@ public record UsageConfig(
             return fallback;
         }
         return d;
-    }
-
-    /** A size in bytes: a whole number, optionally with k, m or g (binary multiples). */
-    static long bytes(Settings s, String key, long fallback, long min) {
-        String raw = s.optional(key).orElse(null);
-        if (raw == null) {
-            return fallback;
-        }
-        String t = raw.trim().toLowerCase(Locale.ROOT).replace("_", "");
-        if (t.endsWith("b")) {
-            t = t.substring(0, t.length() - 1);
-        }
-        Map<Character, Integer> shifts = Map.of('k', 10, 'm', 20, 'g', 30);
-        int shift = 0;
-        if (!t.isEmpty() && shifts.containsKey(t.charAt(t.length() - 1))) {
-            shift = shifts.get(t.charAt(t.length() - 1));
-            t = t.substring(0, t.length() - 1).trim();
-        }
-        try {
-            long v = Long.parseLong(t);
-            if (v < 0 || v > (Long.MAX_VALUE >> shift)) {
-                throw new NumberFormatException();
-            }
-            long value = v << shift;
-            if (value < min) {
-                s.problem(key + "=" + raw + " must be at least " + min + " bytes");
-                return fallback;
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            s.problem(key + "=" + raw + " is not a size (examples: 1048576, 64m, 1g)");
-            return fallback;
-        }
     }
 }

@@ -42,4 +42,42 @@ class UsageConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("usage.lease.ttl");
     }
+
+    @Test
+    void sizesAndDurationsUseTheSuitesOneSyntax() {
+        UsageConfig config =
+                UsageConfig.from(
+                        Settings.of(
+                                Map.of(
+                                        "usage.input", "/data/usage",
+                                        "jdbc.url", "jdbc:postgresql://h/df",
+                                        "usage.split-size", "16mb",
+                                        "usage.chunk-size", "1_048_576",
+                                        "usage.scan-interval", "500ms",
+                                        "usage.period", "2 min")),
+                        Map.of());
+        assertThat(config.splitSize()).isEqualTo(16L << 20);
+        assertThat(config.chunkSize()).isEqualTo(1L << 20);
+        assertThat(config.scanInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.period()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void aBadOrTooSmallSizeIsAProblemNamingItsKey() {
+        assertThatThrownBy(
+                        () ->
+                                UsageConfig.from(
+                                        Settings.of(
+                                                Map.of(
+                                                        "usage.input", "/data/usage",
+                                                        "jdbc.url", "jdbc:postgresql://h/df",
+                                                        "usage.split-size", "64 parsecs",
+                                                        "usage.chunk-size", "1k")),
+                                        Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("usage.split-size=64 parsecs")
+                .hasMessageContaining("is not a size")
+                .hasMessageContaining("usage.chunk-size=1k")
+                .hasMessageContaining("must be at least 65536 bytes");
+    }
 }

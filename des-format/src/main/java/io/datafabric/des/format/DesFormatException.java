@@ -1,4 +1,4 @@
-package io.datafabric.des;
+package io.datafabric.des.format;
 
 import java.io.IOException;
 
