@@ -62,6 +62,7 @@ public final class PackCommand implements Callable<Integer> {
             return 2;
         }
         try {
+            PluginFileSystems.initialize(settings);
             Migrations.apply(packer.desJdbc(), "des");
             List<String> problems = new ArrayList<>();
             for (SourceConfig s : packer.sources()) {

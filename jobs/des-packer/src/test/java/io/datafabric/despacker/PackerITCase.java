@@ -22,6 +22,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -118,15 +124,47 @@ class PackerITCase {
     @AfterAll
     static void deleteBuckets() {
         FileSystem.initialize(new Configuration(), null);
-        deleteBucket(SOURCE_BUCKET);
-        deleteBucket(ARCHIVE_BUCKET);
+        // the whole clean-up is bounded too, on a daemon thread: whatever S3Proxy does, the build
+        // goes on after a minute, and a clean-up failure is logged, never thrown
+        ExecutorService cleaner =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "packer-itcase-bucket-cleanup");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        Future<?> done =
+                cleaner.submit(
+                        () -> {
+                            deleteBucket(SOURCE_BUCKET);
+                            deleteBucket(ARCHIVE_BUCKET);
+                        });
+        try {
+            done.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            done.cancel(true);
+            System.err.println(
+                    "PackerITCase: bucket clean-up unfinished after 60 s; buckets left in S3Proxy's"
+                            + " temporary directory");
+        } catch (ExecutionException | InterruptedException e) {
+            System.err.println("PackerITCase: bucket clean-up failed: " + e);
+        } finally {
+            cleaner.shutdownNow();
+        }
     }
 
     private static void deleteBucket(S3ProxyServer bucket) {
         try {
             for (var o :
                     bucket.client()
-                            .listObjectsV2Paginator(b -> b.bucket(bucket.bucket()))
+                            .listObjectsV2Paginator(
+                                    b ->
+                                            b.bucket(bucket.bucket())
+                                                    .overrideConfiguration(
+                                                            c ->
+                                                                    c.apiCallTimeout(
+                                                                            java.time.Duration
+                                                                                    .ofSeconds(5))))
                             .contents()) {
                 bucket.client()
                         .deleteObject(

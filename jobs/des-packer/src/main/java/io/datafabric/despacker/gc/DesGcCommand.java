@@ -5,6 +5,7 @@ import io.datafabric.common.config.ConfigLoader;
 import io.datafabric.common.config.Settings;
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.common.jdbc.Migrations;
+import io.datafabric.despacker.PluginFileSystems;
 import io.datafabric.despacker.metadata.DesMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,7 @@ public final class DesGcCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
+        PluginFileSystems.initialize(s);
         Migrations.apply(jdbc, "des");
         try (DesMetadata des = new DesMetadata(jdbc)) {
             ArchiveGc.Report report = new ArchiveGc(root, prefix, des).run(dryRun, age);

@@ -3,6 +3,7 @@ package io.datafabric.despacker.pack;
 import io.datafabric.des.io.S3Settings;
 import io.datafabric.despacker.config.StorageSettings;
 import java.io.IOException;
+import java.time.Duration;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -12,6 +13,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Source files in an S3 bucket under a prefix, read with the source's own client. */
 final class S3SourceStorage implements SourceStorage {
+    private static final Duration DELETE_TIMEOUT = Duration.ofSeconds(30);
+
     private final String bucket;
     private final String prefix;
     private final S3Client client;
@@ -75,7 +78,12 @@ final class S3SourceStorage implements SourceStorage {
     public void delete(String path) throws IOException {
         try {
             String key = key(path);
-            client.deleteObject(b -> b.bucket(bucket).key(key));
+            // bounded: a store that stops answering costs one kept original, not a stuck commit
+            client.deleteObject(
+                    b ->
+                            b.bucket(bucket)
+                                    .key(key)
+                                    .overrideConfiguration(c -> c.apiCallTimeout(DELETE_TIMEOUT)));
         } catch (SourceStorage.SourceFileException | SdkException e) {
             throw new IOException("cannot delete " + path + ": " + e.getMessage(), e);
         }
