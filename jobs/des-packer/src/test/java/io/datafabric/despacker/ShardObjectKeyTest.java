@@ -3,6 +3,7 @@ package io.datafabric.despacker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.datafabric.despacker.model.ShardObjectKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.datafabric.despacker.gc;
 
-import io.datafabric.despacker.ShardObjectKey;
-import io.datafabric.despacker.commit.DesMetadata;
+import io.datafabric.despacker.metadata.DesMetadata;
+import io.datafabric.despacker.model.ShardObjectKey;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.sql.SQLException;

@@ -1,9 +1,9 @@
 package io.datafabric.despacker.pack;
 
 import io.datafabric.common.metrics.PartMetrics;
-import io.datafabric.despacker.commit.DesMetadata;
 import io.datafabric.despacker.config.PackerConfig;
 import io.datafabric.despacker.config.SourceConfig;
+import io.datafabric.despacker.metadata.DesMetadata;
 import io.datafabric.despacker.model.FailedFile;
 import io.datafabric.despacker.model.FileRef;
 import io.datafabric.despacker.model.ShardCommittable;

@@ -3,6 +3,7 @@ package io.datafabric.despacker.pack;
 import io.datafabric.des.DesEntry;
 import io.datafabric.des.DesWriter;
 import io.datafabric.des.FileMetadata;
+import io.datafabric.despacker.config.FailurePoint;
 import io.datafabric.despacker.model.FailedFile;
 import io.datafabric.despacker.model.FileRef;
 import io.datafabric.despacker.model.PackedFile;

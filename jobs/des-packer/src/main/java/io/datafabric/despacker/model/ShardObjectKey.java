@@ -1,4 +1,4 @@
-package io.datafabric.despacker;
+package io.datafabric.despacker.model;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

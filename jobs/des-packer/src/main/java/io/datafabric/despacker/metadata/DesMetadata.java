@@ -1,4 +1,4 @@
-package io.datafabric.despacker.commit;
+package io.datafabric.despacker.metadata;
 
 import io.datafabric.common.jdbc.JdbcSettings;
 import io.datafabric.despacker.model.FailedFile;

@@ -1,4 +1,4 @@
-package io.datafabric.despacker.pack;
+package io.datafabric.despacker.config;
 
 import java.io.IOException;
 import java.io.Serializable;
