@@ -24,6 +24,9 @@ class S3ArchivePluginITCase {
 
     @Test
     void desGcListsAnS3ArchiveThroughThePlugin() throws Exception {
+        assertThat(System.getenv("FLINK_PLUGINS_DIR"))
+                .as("FLINK_PLUGINS_DIR (set by the launcher's failsafe configuration)")
+                .isNotNull();
         assertThatThrownBy(() -> Class.forName("org.apache.hadoop.fs.s3a.S3AFileSystem"))
                 .as("the S3 filesystem must not be on the launcher's classpath")
                 .isInstanceOf(ClassNotFoundException.class);

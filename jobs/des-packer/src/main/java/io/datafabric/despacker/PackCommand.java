@@ -8,6 +8,7 @@ import io.datafabric.common.jdbc.Migrations;
 import io.datafabric.despacker.config.PackerConfig;
 import io.datafabric.despacker.config.SourceConfig;
 import io.datafabric.despacker.master.MasterTable;
+import io.datafabric.despacker.pack.PluginFileSystems;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -155,6 +155,11 @@ class PackerITCase {
 
     private static void deleteBucket(S3ProxyServer bucket) {
         try {
+            // S3Proxy's filesystem backend lists the directories of nested keys as objects too
+            // (and S3A writes directory markers). Deleting a directory that still has children
+            // makes jclouds retry with uninterruptible sleeps, holding a Jetty thread per request,
+            // until S3Proxy stops answering: so delete children first (reverse key order)
+            List<String> keys = new ArrayList<>();
             for (var o :
                     bucket.client()
                             .listObjectsV2Paginator(
@@ -166,11 +171,15 @@ class PackerITCase {
                                                                             java.time.Duration
                                                                                     .ofSeconds(5))))
                             .contents()) {
+                keys.add(o.key());
+            }
+            keys.sort(java.util.Comparator.reverseOrder());
+            for (String key : keys) {
                 bucket.client()
                         .deleteObject(
                                 b ->
                                         b.bucket(bucket.bucket())
-                                                .key(o.key())
+                                                .key(key)
                                                 .overrideConfiguration(
                                                         c ->
                                                                 c.apiCallTimeout(

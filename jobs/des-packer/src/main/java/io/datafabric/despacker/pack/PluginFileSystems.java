@@ -1,4 +1,4 @@
-package io.datafabric.despacker;
+package io.datafabric.despacker.pack;
 
 import io.datafabric.common.config.Settings;
 import org.apache.flink.configuration.Configuration;
