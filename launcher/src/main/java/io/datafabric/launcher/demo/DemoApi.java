@@ -85,21 +85,17 @@ final class DemoApi {
 
     /** Waits until {@code /health/ready} answers 200, for at most {@code timeout}. */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = get("/health/ready", null);
-                if (r.statusCode() == 200) {
-                    return;
-                }
-                last = r.statusCode() + " " + r.body();
-            } catch (IOException e) {
-                last = e.getMessage();
-            }
-            Thread.sleep(500);
+        String problem =
+                new DemoCheck("api ready", this::readiness)
+                        .await(System.nanoTime() + timeout.toNanos());
+        if (problem != null) {
+            throw new IOException("the api did not become ready on " + url() + ": " + problem);
         }
-        throw new IOException("the api did not become ready on " + url() + ": " + last);
+    }
+
+    private String readiness() throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/health/ready", null);
+        return r.statusCode() == 200 ? null : r.statusCode() + " " + r.body();
     }
 
     /** The commands printed for the user: log in once, then call the api with the token. */

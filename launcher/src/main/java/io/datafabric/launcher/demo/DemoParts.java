@@ -330,20 +330,17 @@ final class DemoParts implements AutoCloseable {
 
     /** The first packed sample file, waiting for the packer's first shard; null if none yet. */
     private DemoPacker.Sample firstPackedSample(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            try {
-                DemoPacker.Sample sample = packer.packedSample();
-                if (sample != null || System.nanoTime() > deadline) {
-                    return sample;
-                }
-                TimeUnit.MILLISECONDS.sleep(500);
-            } catch (SQLException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+        try {
+            new DemoCheck(
+                            "first packed file",
+                            () -> packer.packedSample() == null ? "none packed yet" : null)
+                    .await(System.nanoTime() + wait.toNanos());
+            return packer.packedSample();
+        } catch (SQLException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
